@@ -1,0 +1,2 @@
+// Package pe decodes Windows Portable Executable files for reputation work.
+package pe
