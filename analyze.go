@@ -1,0 +1,177 @@
+package filerep
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sync"
+
+	"github.com/filerep/filerep/hash"
+	"github.com/filerep/filerep/pe"
+)
+
+// Analyze reads the file at path once and returns its report.
+//
+// Analyze always returns a report, even with an error: the report then
+// holds what could be read (for an unreadable path, only its name; for a
+// file that is not a PE, its hashes and entropy with kind "not-pe"), and
+// its Errors list the same problems as the returned error. Test the error
+// with errors.Is: [pe.ErrNotPE], [pe.ErrPartial], [pe.ErrPanic],
+// [fs.ErrNotExist], [ErrNotRegular], or ctx's error.
+//
+// Files up to [WithMaxInMemory] bytes are read into a buffer the package
+// owns and reuses; hashing and parsing then run concurrently over the same
+// bytes. Larger files are hashed as a stream and only their headers are
+// parsed. Analyze is safe for concurrent use.
+func Analyze(ctx context.Context, path string, opts ...Option) (*FileReport, error) {
+	rep := newReport(path)
+	c, err := makeConfig(opts)
+	if err != nil {
+		return rep, rep.fail(err)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return rep, rep.fail(fmt.Errorf("filerep: %w", err))
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return rep, rep.fail(fmt.Errorf("filerep: %w", err))
+	}
+	if !st.Mode().IsRegular() {
+		return rep, rep.fail(fmt.Errorf("%w: %s (%s)", ErrNotRegular, path, st.Mode().Type()))
+	}
+	return analyzeReaderAt(ctx, rep, f, st.Size(), &c)
+}
+
+// AnalyzeReaderAt is [Analyze] for size bytes read from r; name is what the
+// report calls the file (its base name goes to file.name).
+func AnalyzeReaderAt(ctx context.Context, name string, r io.ReaderAt, size int64, opts ...Option) (*FileReport, error) {
+	rep := newReport(name)
+	c, err := makeConfig(opts)
+	if err != nil {
+		return rep, rep.fail(err)
+	}
+	return analyzeReaderAt(ctx, rep, r, size, &c)
+}
+
+// AnalyzeBytes is [Analyze] for a file already in memory. It keeps no
+// reference to b after it returns, unless ctx ended a parse early (then a
+// background parse may still read b for a while: do not modify b).
+func AnalyzeBytes(ctx context.Context, name string, b []byte, opts ...Option) (*FileReport, error) {
+	rep := newReport(name)
+	c, err := makeConfig(opts)
+	if err != nil {
+		return rep, rep.fail(err)
+	}
+	rep.File.Size = int64(len(b))
+	analyzeBytes(ctx, rep, b, &c, false)
+	return rep, rep.err()
+}
+
+func newReport(path string) *FileReport {
+	return &FileReport{
+		Schema: Schema,
+		File:   FileInfo{Name: filepath.Base(filepath.ToSlash(path)), Path: path, Kind: pe.KindNotPE},
+	}
+}
+
+// bufPool holds read buffers for files up to the in-memory cap, so that a
+// batch of files reuses a few buffers instead of allocating one each.
+var bufPool sync.Pool
+
+func getBuf(n int64) *[]byte {
+	if p, ok := bufPool.Get().(*[]byte); ok && int64(cap(*p)) >= n {
+		*p = (*p)[:n]
+		return p
+	} else if ok {
+		bufPool.Put(p)
+	}
+	b := make([]byte, n, max(n, 64<<10))
+	return &b
+}
+
+func analyzeReaderAt(ctx context.Context, rep *FileReport, r io.ReaderAt, size int64, c *config) (*FileReport, error) {
+	rep.File.Size = size
+	if size > c.maxInMemory {
+		analyzeLarge(ctx, rep, r, size, c)
+		return rep, rep.err()
+	}
+	p := getBuf(size)
+	if _, err := r.ReadAt(*p, 0); err != nil && !(errors.Is(err, io.EOF) && size == 0) {
+		bufPool.Put(p)
+		return rep, rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, err))
+	}
+	if analyzeBytes(ctx, rep, *p, c, false) {
+		bufPool.Put(p)
+	}
+	return rep, rep.err()
+}
+
+// analyzeBytes hashes and parses b concurrently and fills rep. It reports
+// whether b may be reused (false when a parse was abandoned mid-way).
+func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fast bool) (reusable bool) {
+	var (
+		sums    hash.Sums
+		hashErr error
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sums, hashErr = hash.SumContext(ctx, b)
+	}()
+	f, perr := pe.Parse(ctx, b, c.peOptions(fast)...)
+	wg.Wait()
+	if hashErr != nil {
+		rep.fail(hashErr)
+	} else {
+		rep.setHashes(&sums)
+	}
+	rep.setPE(f, perr)
+	// A parse that ctx cut short may still be running over b.
+	return ctx.Err() == nil
+}
+
+// analyzeLarge streams the hashes of a file above the in-memory cap and
+// parses only its first bytes.
+func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int64, c *config) {
+	var (
+		sums    hash.Sums
+		hashErr error
+		wg      sync.WaitGroup
+	)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		sums, hashErr = hash.SumReader(ctx, io.NewSectionReader(r, 0, size))
+	}()
+	head := make([]byte, min(size, c.headBytes))
+	_, rerr := r.ReadAt(head, 0)
+	var f *pe.File
+	var perr error
+	if rerr == nil {
+		f, perr = pe.Parse(ctx, head, c.peOptions(true)...)
+	}
+	wg.Wait()
+	if hashErr != nil {
+		rep.fail(hashErr)
+	} else {
+		rep.setHashes(&sums)
+	}
+	if rerr != nil {
+		rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, rerr))
+		return
+	}
+	rep.setPE(f, perr)
+	if f != nil {
+		// Section entropy needs the whole file; it is not computed here.
+		for i := range rep.Sections {
+			rep.Sections[i].Entropy = 0
+		}
+		rep.Errors = append(rep.Errors, fmt.Sprintf("filerep: file of %d bytes is above the in-memory cap of %d: only the headers were parsed, section entropy not computed", size, c.maxInMemory))
+	}
+}

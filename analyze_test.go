@@ -1,0 +1,155 @@
+package filerep
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/filerep/filerep/internal/testutil"
+	"github.com/filerep/filerep/pe"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"github.com/zeebo/blake3"
+)
+
+func hexOf(sum []byte) string { return hex.EncodeToString(sum) }
+
+func TestAnalyzeNotPE(t *testing.T) {
+	b := []byte("this is not a portable executable")
+	rep, err := AnalyzeBytes(context.Background(), "notes.txt", b)
+	require.ErrorIs(t, err, pe.ErrNotPE)
+	assert.Equal(t, pe.KindNotPE, rep.File.Kind)
+	assert.Equal(t, int64(len(b)), rep.File.Size)
+	m := md5.Sum(b)
+	assert.Equal(t, hexOf(m[:]), rep.Hashes.MD5)
+	require.NotNil(t, rep.File.Entropy)
+	assert.Greater(t, *rep.File.Entropy, 3.0)
+	assert.Nil(t, rep.DNA)
+	require.Len(t, rep.Errors, 1)
+	assert.Contains(t, rep.Errors[0], "not a PE")
+}
+
+func TestAnalyzeUnreadable(t *testing.T) {
+	rep, err := Analyze(context.Background(), filepath.Join(t.TempDir(), "missing.exe"))
+	require.ErrorIs(t, err, fs.ErrNotExist)
+	assert.Equal(t, "missing.exe", rep.File.Name)
+	assert.NotEmpty(t, rep.Errors)
+	assert.Empty(t, rep.Hashes.MD5)
+
+	_, err = Analyze(context.Background(), t.TempDir())
+	require.ErrorIs(t, err, ErrNotRegular)
+}
+
+func TestAnalyzeEmptyFile(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "empty")
+	require.NoError(t, os.WriteFile(p, nil, 0o644))
+	rep, err := Analyze(context.Background(), p)
+	require.ErrorIs(t, err, pe.ErrNotPE)
+	assert.Equal(t, "d41d8cd98f00b204e9800998ecf8427e", rep.Hashes.MD5)
+}
+
+func TestAnalyzeBadOption(t *testing.T) {
+	_, err := AnalyzeBytes(context.Background(), "x", nil, WithMaxInMemory(1))
+	require.ErrorIs(t, err, ErrOptions)
+}
+
+func TestAnalyzeCanceled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	samples := testutil.Samples(t)
+	_, err := Analyze(ctx, samples[0].Path)
+	require.ErrorIs(t, err, context.Canceled)
+}
+
+// TestAnalyzeSamples checks every committed sample against independent
+// digests and against its golden report (testdata/golden/<name>.json;
+// rewrite with go test -update and review the diff).
+func TestAnalyzeSamples(t *testing.T) {
+	root := testutil.RepoRoot()
+	for _, s := range testutil.Samples(t) {
+		rel := s.Rel
+		t.Run(rel, func(t *testing.T) {
+			b, err := os.ReadFile(s.Path)
+			require.NoError(t, err)
+			rep, err := Analyze(context.Background(), s.Path)
+			require.NotNil(t, rep)
+			if err != nil {
+				require.NotEmpty(t, rep.Errors)
+			}
+			s1, s256 := sha1.Sum(b), sha256.Sum256(b)
+			b3 := blake3.Sum256(b)
+			assert.Equal(t, hexOf(s1[:]), rep.Hashes.SHA1)
+			assert.Equal(t, hexOf(s256[:]), rep.Hashes.SHA256)
+			assert.Equal(t, hexOf(b3[:]), rep.Hashes.BLAKE3)
+			assert.NotEqual(t, pe.KindNotPE, rep.File.Kind, "samples are PE files")
+
+			rep.File.Path = "testdata/pe/" + rel // golden files hold no absolute or temporary paths
+			rep.File.Name = filepath.Base(rel)
+			got, err := json.MarshalIndent(rep, "", "  ")
+			require.NoError(t, err)
+			golden := filepath.Join(root, "testdata", "golden", filepath.FromSlash(rel)+".json")
+			testutil.Golden(t, golden, append(got, '\n'))
+		})
+	}
+}
+
+// TestAnalyzeLargeFileStreams forces the streaming path with a tiny
+// in-memory cap: the hashes must not change, the headers are still read.
+func TestAnalyzeLargeFileStreams(t *testing.T) {
+	p := filepath.Join(testutil.RepoRoot(), "testdata", "pe", "go-amd64.exe")
+	full, err := Analyze(context.Background(), p)
+	require.NotNil(t, full)
+	_ = err
+	small, _ := Analyze(context.Background(), p, WithMaxInMemory(4096))
+	assert.Equal(t, full.Hashes, small.Hashes)
+	assert.Equal(t, full.File.Entropy, small.File.Entropy)
+	require.NotNil(t, small.DNA)
+	assert.Equal(t, full.DNA.Subsystem, small.DNA.Subsystem)
+	assert.Equal(t, len(full.Sections), len(small.Sections))
+	assert.Contains(t, strings.Join(small.Errors, "\n"), "only the headers were parsed")
+}
+
+func TestAnalyzeReaderAtMatchesPath(t *testing.T) {
+	p := testutil.Samples(t)[0].Path
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	a, _ := Analyze(context.Background(), p)
+	r, _ := AnalyzeReaderAt(context.Background(), p, bytes.NewReader(b), int64(len(b)))
+	c, _ := AnalyzeBytes(context.Background(), p, b)
+	assert.Equal(t, a, r)
+	assert.Equal(t, a, c)
+}
+
+func TestAnalyzeNoStdoutNoise(t *testing.T) {
+	out := testutil.CaptureStdout(t, func() {
+		for _, s := range testutil.Samples(t) {
+			p := s.Path
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			_, _ = Analyze(ctx, p)
+			cancel()
+		}
+	})
+	assert.Empty(t, string(out))
+}
+
+func TestHumanSize(t *testing.T) {
+	for n, want := range map[int64]string{
+		0:        "0 bytes",
+		1023:     "1,023 bytes",
+		59392:    "58 KB (59,392 bytes)",
+		1 << 20:  "1.00 MB (1,048,576 bytes)",
+		-1234567: "-1,234,567 bytes",
+	} {
+		assert.Equal(t, want, HumanSize(n), n)
+	}
+}

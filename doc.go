@@ -1,0 +1,25 @@
+// Package filerep answers "should I block this file?" for Windows PE files
+// (exe, dll, sys, efi, mui) with a typed [FileReport].
+//
+// The work flows one way:
+//
+//	path, io.ReaderAt or []byte
+//	   │  read once into a buffer the package owns (reused across files)
+//	   ├── hash.Sum       MD5, SHA-1, SHA-256, BLAKE3 and byte entropy, one pass
+//	   └── pe.Parse       headers, sections (with entropy), imports, resources, CLR
+//	   ▼
+//	FileReport  →  JSON (report.md's contract) or text ([FileReport.WriteText])
+//
+// Hashing and parsing run concurrently over the same bytes. Files above
+// [WithMaxInMemory] are hashed as a stream and only their headers parsed.
+//
+// Bad input is the normal case: a file that is not a PE, truncated or
+// hostile still gets a report with what could be read, its anomalies and its
+// errors; nothing panics, and a context deadline bounds the wait.
+//
+// Packages: [github.com/filerep/filerep/hash] (digests and entropy),
+// [github.com/filerep/filerep/pe] (PE decoding over saferwall/pe),
+// [github.com/filerep/filerep/reputation] (verdicts),
+// [github.com/filerep/filerep/stats] (crowd telemetry). The program
+// examples/report prints a report for each file named on its command line.
+package filerep

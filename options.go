@@ -1,0 +1,66 @@
+package filerep
+
+import (
+	"fmt"
+
+	"github.com/filerep/filerep/pe"
+)
+
+// Option configures Analyze. A bad value makes Analyze fail before any
+// work, with an error wrapping [ErrOptions].
+type Option func(*config) error
+
+type config struct {
+	maxInMemory int64
+	headBytes   int64
+	fast        bool
+	limits      pe.Limits
+}
+
+// DefaultMaxInMemory is the default of [WithMaxInMemory]: 512 MiB.
+const DefaultMaxInMemory = 512 << 20
+
+func makeConfig(opts []Option) (config, error) {
+	c := config{maxInMemory: DefaultMaxInMemory, headBytes: 4 << 20, limits: pe.DefaultLimits()}
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// WithMaxInMemory sets the size above which a file is not read into memory:
+// its hashes are streamed and only its headers (the first 4 MiB) are
+// parsed. Default [DefaultMaxInMemory]. It must be at least 4 KiB.
+func WithMaxInMemory(n int64) Option {
+	return func(c *config) error {
+		if n < 4<<10 {
+			return fmt.Errorf("%w: WithMaxInMemory(%d): must be at least 4096", ErrOptions, n)
+		}
+		c.maxInMemory = n
+		return nil
+	}
+}
+
+// WithFast parses only the PE headers and section table, not the data
+// directories. Hashes and entropy are still computed. Default: off.
+func WithFast(fast bool) Option {
+	return func(c *config) error { c.fast = fast; return nil }
+}
+
+// WithLimits replaces the PE parsing limits ([pe.DefaultLimits] by
+// default).
+func WithLimits(l pe.Limits) Option {
+	return func(c *config) error {
+		if err := l.Validate(); err != nil {
+			return fmt.Errorf("%w: %w", ErrOptions, err)
+		}
+		c.limits = l
+		return nil
+	}
+}
+
+func (c *config) peOptions(fast bool) []pe.Option {
+	return []pe.Option{pe.WithFast(c.fast || fast), pe.WithLimits(c.limits)}
+}

@@ -1,0 +1,258 @@
+package pe
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// File is a parsed PE image. Parse fills it from a byte slice; the fields
+// are plain values that stay valid after the bytes are reused.
+type File struct {
+	Size     int64     // length of the data parsed
+	Header   Header    // DOS, file and optional header fields
+	Sections []Section // section table, with entropy
+
+	Kind       Kind   // exe, dll, driver, efi, mui (not-pe never: Parse fails instead)
+	IsDLL      bool   // IMAGE_FILE_DLL is set
+	IsDriver   bool   // imports kernel components, or native subsystem with driver sections
+	DotNet     bool   // the COM descriptor (CLR) directory is present
+	CLRVersion string // the metadata's runtime version, e.g. "v4.0.30319"
+
+	Imports   []Import   // import directory, in file order
+	Resources []Resource // resource leaves (type, name, language), in tree order
+	Rich      *RichHeader
+
+	// Anomalies are odd things found while reading; Errors are parts that
+	// could not be read. Both go into the report.
+	Anomalies []Anomaly
+	Errors    []error
+
+	data []byte
+}
+
+// Import is one DLL of the import directory with its functions.
+type Import struct {
+	DLL       string           `json:"dll"`
+	Functions []ImportFunction `json:"functions"`
+}
+
+// ImportFunction is one imported function, by name or by ordinal.
+type ImportFunction struct {
+	Name      string `json:"name,omitempty"`
+	Ordinal   uint32 `json:"ordinal,omitempty"`
+	ByOrdinal bool   `json:"by_ordinal,omitempty"`
+}
+
+// ResourceID is a resource type or name: a number, or a string when Name
+// is not empty.
+type ResourceID struct {
+	ID   uint32
+	Name string
+}
+
+// String returns the name, or "#id".
+func (r ResourceID) String() string {
+	if r.Name != "" {
+		return r.Name
+	}
+	return fmt.Sprintf("#%d", r.ID)
+}
+
+// Resource is one leaf of the resource tree.
+type Resource struct {
+	Type     ResourceID
+	Name     ResourceID
+	Lang     uint16 // LANGID
+	RVA      uint32 // OffsetToData
+	Size     uint32
+	CodePage uint32
+}
+
+// RT_* resource type ids used by this package.
+const (
+	RT_STRING       = 6
+	RT_MESSAGETABLE = 11
+	RT_VERSION      = 16
+	RT_MANIFEST     = 24
+)
+
+// RichHeader is the decoded Rich header ("DanS" … "Rich" + key).
+type RichHeader struct {
+	Raw     []byte      // decoded bytes from "DanS" up to and including the key
+	Entries []RichEntry // tool records
+}
+
+// RichEntry is one tool record of the Rich header.
+type RichEntry struct {
+	ProductID uint16 `json:"product_id"`
+	Build     uint16 `json:"build"`
+	Count     uint32 `json:"count"`
+}
+
+// Option configures Parse.
+type Option func(*config) error
+
+type config struct {
+	fast   bool
+	limits Limits
+}
+
+// WithFast reads only the headers and the section table, not the data
+// directories (imports, resources, CLR…). Default: off.
+func WithFast(fast bool) Option {
+	return func(c *config) error { c.fast = fast; return nil }
+}
+
+// WithLimits replaces [DefaultLimits]. A limit below 1 is an error.
+func WithLimits(l Limits) Option {
+	return func(c *config) error {
+		if err := l.Validate(); err != nil {
+			return err
+		}
+		c.limits = l
+		return nil
+	}
+}
+
+// Parse decodes the PE image in b. Parse keeps b: do not modify it while
+// the File is in use (Data returns it).
+//
+// Parse returns a nil File and an error wrapping [ErrNotPE] when b is not a
+// PE image. When the headers could be read but some part could not, Parse
+// returns the File with what it read, its Anomalies and Errors filled, and
+// an error wrapping [ErrPartial] (or [ErrPanic] for a recovered panic).
+// When ctx is done first it returns ctx's error, wrapped; the abandoned
+// parse may still be reading b for a while, so b must not be reused.
+func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
+	c := config{limits: DefaultLimits()}
+	for _, o := range opts {
+		if err := o(&c); err != nil {
+			return nil, err
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("pe: %w", err)
+	}
+	an := &anomalies{}
+	h, secs, err := parseHeaders(b, c.limits, an)
+	if err != nil {
+		return nil, err
+	}
+	f := &File{Size: int64(len(b)), Header: *h, Sections: secs, data: b}
+	f.IsDLL = h.Characteristics&IMAGE_FILE_DLL != 0
+	clr := h.Directory(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
+	f.DotNet = clr.VirtualAddress != 0 && clr.Size != 0
+	fillSections(b, h, secs, an)
+
+	if !c.fast {
+		res, err := parseDirectories(ctx, b, h, secs, c.limits, an)
+		if err != nil {
+			return nil, err
+		}
+		f.absorb(res, an)
+	}
+	f.Kind = f.kind()
+	f.Anomalies = an.list
+	if len(f.Errors) > 0 {
+		return f, errors.Join(f.Errors...)
+	}
+	return f, nil
+}
+
+// absorb takes the parser's results into f.
+func (f *File) absorb(res *dirResult, an *anomalies) {
+	f.Imports = res.imports
+	f.Resources = res.resources
+	f.IsDriver = res.isDriver
+	if res.clrParsed {
+		f.CLRVersion = res.clrVersion
+	}
+	if len(res.richRaw) > 0 {
+		f.Rich = &RichHeader{Raw: res.richRaw, Entries: res.richIDs}
+	}
+	for _, text := range res.anomalies {
+		id, ok := saferwallAnomalies[text]
+		if !ok {
+			id = slugID(text)
+		}
+		if id == AnoCOFFSymbols && !f.coffSymbolsAbsurd() {
+			continue // our own cap made the parser stop, not the file
+		}
+		an.add(id, "%s", text)
+	}
+	var pe *PanicError
+	if errors.As(res.parseErr, &pe) {
+		an.add(AnoParserPanic, "the PE parser panicked: %v", pe.Value)
+		f.Errors = append(f.Errors, res.parseErr)
+	} else if res.parseErr != nil {
+		f.Errors = append(f.Errors, fmt.Errorf("%w: %v", ErrPartial, res.parseErr))
+	}
+	for _, msg := range res.logged {
+		if strings.HasPrefix(msg, "unhandled exception") {
+			an.add(AnoDirectoryFailed, "%s", msg)
+		}
+	}
+	if f.coffSymbolsAbsurd() {
+		an.add(AnoCOFFSymbols, "%d COFF symbols cannot fit in the file", f.Header.NumberOfSymbols)
+	}
+}
+
+// coffSymbolsAbsurd reports whether the COFF symbol table cannot fit in the
+// file (each record is 18 bytes).
+func (f *File) coffSymbolsAbsurd() bool {
+	h := &f.Header
+	if h.PointerToSymbolTable == 0 {
+		return false
+	}
+	return int64(h.PointerToSymbolTable)+int64(h.NumberOfSymbols)*18 > f.Size
+}
+
+func (f *File) kind() Kind {
+	switch {
+	case f.Header.Subsystem.IsEFI():
+		return KindEFI
+	case f.IsDriver:
+		return KindDriver
+	case f.IsDLL && f.hasResourceType("MUI") && f.Header.AddressOfEntryPoint == 0 && len(f.Imports) == 0:
+		return KindMUI
+	case f.IsDLL:
+		return KindDLL
+	}
+	return KindEXE
+}
+
+func (f *File) hasResourceType(name string) bool {
+	for _, r := range f.Resources {
+		if r.Type.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+// Data returns the bytes the File was parsed from.
+func (f *File) Data() []byte { return f.data }
+
+// ResourceData returns the bytes of a resource leaf, or an error wrapping
+// [ErrTruncated] when they are not inside the file.
+func (f *File) ResourceData(r Resource) ([]byte, error) {
+	off, ok := rvaToOffset(&f.Header, f.Sections, r.RVA)
+	if !ok {
+		return nil, formatErr(ErrMalformed, 0, "IMAGE_RESOURCE_DATA_ENTRY", "data RVA 0x%x is in no section", r.RVA)
+	}
+	end := off + int64(r.Size)
+	if off < 0 || end > int64(len(f.data)) {
+		return nil, formatErr(ErrTruncated, off, "IMAGE_RESOURCE_DATA_ENTRY", "resource data of 0x%x bytes runs past the end of the file", r.Size)
+	}
+	return f.data[off:end], nil
+}
+
+// Platform returns "64-bit" for PE32+ images and "32-bit" otherwise.
+func (f *File) Platform() string {
+	if f.Header.Is64 {
+		return "64-bit"
+	}
+	return "32-bit"
+}

@@ -1,0 +1,291 @@
+package pe
+
+// This is the only file that imports github.com/saferwall/pe. It keeps the
+// dependency away from the hazards measured in saferwall-notes.md:
+//
+//   - its logger writes to stdout: we pass a logger that records instead;
+//   - two leftover prints write to stdout: the export directory (exports.go)
+//     and the load-config DVRT (loadconfig.go) are not handed to it;
+//   - a 65535-section file makes every RVA lookup quadratic: above
+//     Limits.MaxSectionsForDirectories only headers and sections are read;
+//   - a debug entry with a huge SizeOfData allocates up to 4 GiB: debug
+//     entries are pre-checked against the file size and the directory is
+//     skipped when one is out of bounds;
+//   - an undersized Rich header panics outside its own recover: it is
+//     pre-checked, and the parser gets a copy with the "Rich" mark hidden;
+//   - version resources hang it: we never call its version parser;
+//   - every call is guarded by recover, and the caller's context bounds the
+//     wait.
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"fmt"
+	"strings"
+
+	peparser "github.com/saferwall/pe"
+	"github.com/saferwall/pe/log"
+)
+
+// recordingLogger keeps the parser's error-level messages, which is where
+// it reports the panics it recovered itself; everything else is dropped.
+type recordingLogger struct {
+	errors []string
+}
+
+func (l *recordingLogger) Log(level log.Level, keyvals ...any) error {
+	if level < log.LevelError {
+		return nil
+	}
+	for i := 1; i < len(keyvals); i += 2 {
+		if s, ok := keyvals[i].(string); ok && len(l.errors) < 64 {
+			l.errors = append(l.errors, s)
+		}
+	}
+	return nil
+}
+
+// saferwallAnomalies gives stable identifiers to the parser's anomaly texts
+// we know; others get an identifier derived from their text (slugID).
+var saferwallAnomalies = map[string]string{
+	peparser.AnoNumberOfSectionsNull:  AnoNoSections,
+	peparser.AnoNumberOfRvaAndSizes:   AnoRvaAndSizes,
+	peparser.AnoCOFFSymbolsCount:      AnoCOFFSymbols,
+	peparser.AnoDansSigNotFound:       "pe/rich-dans-missing",
+	peparser.AnoDanSMagicOffset:       "pe/rich-dans-offset",
+	peparser.AnoPaddingDwordNotZero:   "pe/rich-padding-not-zero",
+	"Invalid rich header checksum":    "pe/rich-checksum-invalid",
+	peparser.AnoImportNoNameNoOrdinal: "pe/import-no-name-no-ordinal",
+	peparser.AnoManyRepeatedEntries:   "pe/import-repeated-entries",
+}
+
+// dirResult is what we copy out of the parser's File.
+type dirResult struct {
+	imports    []Import
+	resources  []Resource
+	clrVersion string
+	clrParsed  bool
+	isDriver   bool
+	richRaw    []byte
+	richIDs    []RichEntry
+	anomalies  []string
+	logged     []string
+	parseErr   error
+}
+
+// parseDirectories runs saferwall/pe over b for the data directories. It
+// returns when the parse ends or ctx is done, whichever is first; in the
+// second case the parse goroutine may still be reading b.
+func parseDirectories(ctx context.Context, b []byte, h *Header, secs []Section, lim Limits, an *anomalies) (*dirResult, error) {
+	opts := &peparser.Options{
+		MaxCOFFSymbolsCount:       lim.MaxCOFFSymbols,
+		DisableCertValidation:     true,
+		OmitExportDirectory:       true, // prints to stdout on bad AddressOfNames
+		OmitLoadConfigDirectory:   true, // prints to stdout on DVRT version 2
+		OmitExceptionDirectory:    true, // not used by the report; a hang site with many sections
+		OmitSecurityDirectory:     true, // Authenticode is decoded by this package
+		OmitRelocDirectory:        true, // not used by the report
+		OmitArchitectureDirectory: true,
+		OmitGlobalPtrDirectory:    true,
+		OmitBoundImportDirectory:  true,
+		OmitIATDirectory:          true,
+	}
+	if int(h.NumberOfSections) > lim.MaxSectionsForDirectories {
+		// Our own reader already has the headers and sections; the parser
+		// would only repeat them, slowly.
+		an.add(AnoDirectoriesSkipped, "%d sections: data directories not parsed (limit %d)", h.NumberOfSections, lim.MaxSectionsForDirectories)
+		return &dirResult{}, nil
+	}
+	if !debugDirectorySane(b, h, secs, lim) {
+		an.add(AnoDebugSkipped, "a debug directory entry points outside the file; the debug directory was not parsed")
+		opts.OmitDebugDirectory = true
+	}
+	data := b
+	if richWouldPanic(b, h) {
+		an.add(AnoRichUndersized, "the Rich header is too short to hold its padding; it was ignored")
+		data = bytes.Clone(b)
+		i := bytes.Index(data[:h.NTOffset], []byte("Rich"))
+		copy(data[i:], "Ric\x00")
+	}
+	logger := &recordingLogger{}
+	opts.Logger = logger
+
+	done := make(chan *dirResult, 1)
+	go func() {
+		res := &dirResult{}
+		defer func() {
+			if v := recover(); v != nil {
+				res.parseErr = &PanicError{Site: "parse", Value: v}
+			}
+			res.logged = logger.errors
+			done <- res
+		}()
+		f, err := peparser.NewBytes(data, opts)
+		if err != nil {
+			res.parseErr = err
+			return
+		}
+		res.parseErr = f.Parse()
+		copyResults(f, res)
+	}()
+	select {
+	case res := <-done:
+		return res, nil
+	case <-ctx.Done():
+		return nil, fmt.Errorf("pe: parse abandoned: %w", ctx.Err())
+	}
+}
+
+// copyResults moves what the report needs out of the parser's File into
+// our own types, so that nothing of the parser outlives the call. Every
+// step is guarded: a panic here loses that step only.
+func copyResults(f *peparser.File, res *dirResult) {
+	guard := func(site string, fn func()) {
+		defer func() {
+			if v := recover(); v != nil {
+				res.logged = append(res.logged, fmt.Sprintf("%s: %v", site, v))
+			}
+		}()
+		fn()
+	}
+	guard("imports", func() {
+		for _, imp := range f.Imports {
+			out := Import{DLL: imp.Name, Functions: make([]ImportFunction, 0, len(imp.Functions))}
+			for _, fn := range imp.Functions {
+				out.Functions = append(out.Functions, ImportFunction{Name: fn.Name, Ordinal: fn.Ordinal, ByOrdinal: fn.ByOrdinal})
+			}
+			res.imports = append(res.imports, out)
+		}
+	})
+	guard("resources", func() {
+		walkResources(f.Resources, res)
+	})
+	guard("clr", func() {
+		if f.FileInfo.HasCLR {
+			res.clrParsed = true
+			res.clrVersion = strings.TrimRight(f.CLR.MetadataHeader.Version, "\x00")
+		}
+	})
+	guard("driver", func() {
+		if f.NtHeader.OptionalHeader != nil {
+			res.isDriver = f.IsDriver()
+		}
+	})
+	guard("rich", func() {
+		if f.FileInfo.HasRichHdr {
+			res.richRaw = bytes.Clone(f.RichHeader.Raw)
+			for _, c := range f.RichHeader.CompIDs {
+				res.richIDs = append(res.richIDs, RichEntry{ProductID: c.ProdID, Build: c.MinorCV, Count: c.Count})
+			}
+		}
+	})
+	res.anomalies = append(res.anomalies, f.Anomalies...)
+}
+
+// walkResources flattens the type → name → language tree. Depth is fixed
+// at three levels by the format; the parser bounds the entry counts.
+func walkResources(root peparser.ResourceDirectory, res *dirResult) {
+	for _, t := range root.Entries {
+		typ := ResourceID{ID: t.ID, Name: t.Name}
+		if !t.IsResourceDir {
+			continue
+		}
+		for _, n := range t.Directory.Entries {
+			name := ResourceID{ID: n.ID, Name: n.Name}
+			if !n.IsResourceDir {
+				continue
+			}
+			for _, l := range n.Directory.Entries {
+				if l.IsResourceDir || len(res.resources) >= maxResources {
+					continue
+				}
+				res.resources = append(res.resources, Resource{
+					Type:     typ,
+					Name:     name,
+					Lang:     uint16(l.ID),
+					RVA:      l.Data.Struct.OffsetToData,
+					Size:     l.Data.Struct.Size,
+					CodePage: l.Data.Struct.CodePage,
+				})
+			}
+		}
+	}
+}
+
+// maxResources caps the leaves kept from the resource tree.
+const maxResources = 65536
+
+// debugDirectorySane reports whether every debug directory entry's data
+// lies inside the file, which keeps the parser from allocating from a
+// hostile SizeOfData (hazard #5).
+func debugDirectorySane(b []byte, h *Header, secs []Section, lim Limits) bool {
+	d := h.Directory(IMAGE_DIRECTORY_ENTRY_DEBUG)
+	if d.VirtualAddress == 0 {
+		return true
+	}
+	off, ok := rvaToOffset(h, secs, d.VirtualAddress)
+	if !ok {
+		return false
+	}
+	n := int(d.Size / 28)
+	if n > lim.MaxDebugEntries {
+		return false
+	}
+	size := int64(len(b))
+	for i := range n {
+		e := off + int64(i)*28
+		if e < 0 || e+28 > size {
+			return false
+		}
+		sizeOfData := int64(binary.LittleEndian.Uint32(b[e+16:]))
+		ptr := int64(binary.LittleEndian.Uint32(b[e+24:]))
+		rva := binary.LittleEndian.Uint32(b[e+20:])
+		if sizeOfData > size {
+			return false
+		}
+		if ptr != 0 && ptr+sizeOfData > size {
+			return false
+		}
+		if ptr == 0 && rva != 0 {
+			if o, ok := rvaToOffset(h, secs, rva); !ok || o+sizeOfData > size {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// richWouldPanic reproduces the parser's search for the Rich header and
+// reports whether it would index past its decoded array (hazard #1) or
+// past the data.
+func richWouldPanic(b []byte, h *Header) bool {
+	nt := int(h.NTOffset)
+	if nt > len(b) {
+		return false
+	}
+	i := bytes.Index(b[:nt], []byte("Rich"))
+	if i < 0 {
+		return false
+	}
+	if i+8 > len(b) {
+		return true
+	}
+	key := binary.LittleEndian.Uint32(b[i+4:])
+	n := 0
+	limit := i - 4 - 64 // the parser stops at the end of the DOS header
+	for it := 0; it < limit; it += 4 {
+		if binary.LittleEndian.Uint32(b[i-4-it:])^key == 0x536e6144 { // "DanS"
+			return n < 3
+		}
+		n++
+	}
+	return false // DanS not found: the parser reports an anomaly and returns
+}
+
+// ordinalName names an import by ordinal as pefile's ordlookup does: from
+// the tables for ws2_32, wsock32 and oleaut32 (the parser ships the same
+// tables), else "ordN".
+func ordinalName(dll string, ord uint32) string {
+	return peparser.OrdLookup(strings.ToLower(dll), uint64(ord), true)
+}

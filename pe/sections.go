@@ -1,0 +1,136 @@
+package pe
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/filerep/filerep/hash"
+)
+
+// Section is one entry of the section table with the entropy of its raw
+// data.
+type Section struct {
+	Name            string  `json:"name"` // printable form: bytes outside ASCII 0x20–0x7e as \xNN
+	VirtualAddress  uint32  `json:"virtual_address"`
+	VirtualSize     uint32  `json:"virtual_size"`
+	RawOffset       uint32  `json:"raw_offset"` // PointerToRawData as written
+	RawSize         uint32  `json:"raw_size"`   // SizeOfRawData as written
+	Characteristics uint32  `json:"characteristics"`
+	Entropy         float64 `json:"entropy"` // Shannon bits per byte of the raw data present in the file
+}
+
+// Flags returns the memory permissions as "rwx" with '-' for each one
+// missing, e.g. "r-x" for code.
+func (s *Section) Flags() string {
+	f := []byte("---")
+	if s.Characteristics&IMAGE_SCN_MEM_READ != 0 {
+		f[0] = 'r'
+	}
+	if s.Characteristics&IMAGE_SCN_MEM_WRITE != 0 {
+		f[1] = 'w'
+	}
+	if s.Characteristics&IMAGE_SCN_MEM_EXECUTE != 0 {
+		f[2] = 'x'
+	}
+	return string(f)
+}
+
+// IsCode reports whether the section holds code or is executable.
+func (s *Section) IsCode() bool {
+	return s.Characteristics&(IMAGE_SCN_CNT_CODE|IMAGE_SCN_MEM_EXECUTE) != 0
+}
+
+// rawRange returns the file range of the section's raw data, clipped to the
+// file, with the loader's rounding of PointerToRawData down to 512 bytes
+// when FileAlignment is at least 512 (pefile does the same).
+func (s *Section) rawRange(fileAlignment uint32, size int64) (lo, hi int64) {
+	lo = int64(s.RawOffset)
+	if fileAlignment >= 0x200 {
+		lo &^= 0x1ff
+	}
+	hi = lo + int64(s.RawSize)
+	lo, hi = min(lo, size), min(hi, size)
+	return lo, hi
+}
+
+func printableName(raw string) string {
+	ok := true
+	for i := 0; i < len(raw); i++ {
+		if raw[i] < 0x20 || raw[i] > 0x7e {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return raw
+	}
+	var sb strings.Builder
+	for i := 0; i < len(raw); i++ {
+		c := raw[i]
+		if c < 0x20 || c > 0x7e || c == '\\' {
+			fmt.Fprintf(&sb, "\\x%02x", c)
+		} else {
+			sb.WriteByte(c)
+		}
+	}
+	return sb.String()
+}
+
+// fillSections computes entropy and printable names and reports the
+// section anomalies the report cares about.
+func fillSections(b []byte, h *Header, secs []Section, an *anomalies) {
+	size := int64(len(b))
+	for i := range secs {
+		s := &secs[i]
+		s.Name = printableName(s.Name)
+		lo, hi := s.rawRange(h.FileAlignment, size)
+		if hi > lo {
+			s.Entropy = hash.Entropy(b[lo:hi])
+		}
+		if int64(s.RawOffset)+int64(s.RawSize) > size && s.RawSize > 0 {
+			an.add(AnoSectionPastEOF, "section %q raw data (0x%x+0x%x) runs past the end of the file", s.Name, s.RawOffset, s.RawSize)
+		}
+		if s.RawSize == 0 && s.VirtualSize > 0x10000 && s.IsCode() {
+			an.add(AnoEmptyCodeSection, "executable section %q has no raw data but a virtual size of 0x%x", s.Name, s.VirtualSize)
+		}
+		if s.Characteristics&IMAGE_SCN_MEM_WRITE != 0 && s.Characteristics&IMAGE_SCN_MEM_EXECUTE != 0 {
+			an.add(AnoWritableCode, "section %q is writable and executable", s.Name)
+		}
+	}
+	if h.AddressOfEntryPoint != 0 && len(secs) > 0 {
+		if sec := sectionAt(secs, h.AddressOfEntryPoint); sec == nil {
+			if h.AddressOfEntryPoint >= h.SizeOfHeaders {
+				an.add(AnoEntryOutsideSections, "the entry point 0x%x is in no section", h.AddressOfEntryPoint)
+			}
+		}
+	}
+}
+
+// sectionAt returns the section whose virtual range holds rva, or nil.
+func sectionAt(secs []Section, rva uint32) *Section {
+	for i := range secs {
+		s := &secs[i]
+		vs := max(s.VirtualSize, s.RawSize)
+		if rva >= s.VirtualAddress && uint64(rva) < uint64(s.VirtualAddress)+uint64(vs) {
+			return s
+		}
+	}
+	return nil
+}
+
+// rvaToOffset maps an RVA to a file offset through the section table; ok
+// is false when no section holds it (RVAs below SizeOfHeaders map 1:1).
+func rvaToOffset(h *Header, secs []Section, rva uint32) (int64, bool) {
+	if rva < h.SizeOfHeaders {
+		return int64(rva), true
+	}
+	s := sectionAt(secs, rva)
+	if s == nil {
+		return 0, false
+	}
+	base := int64(s.RawOffset)
+	if h.FileAlignment >= 0x200 {
+		base &^= 0x1ff
+	}
+	return base + int64(rva-s.VirtualAddress), true
+}

@@ -1,0 +1,100 @@
+package filerep
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// WriteText writes the report as text laid out like a file-reputation web
+// page: the file's name and hashes, then Details, Digital DNA, sections,
+// anomalies and errors. Blocks without data are left out.
+func (r *FileReport) WriteText(w io.Writer) error {
+	bw := bufio.NewWriter(w)
+	row := func(k, v string) { fmt.Fprintf(bw, "| %s: | %s |\n", k, v) }
+
+	fmt.Fprintln(bw, r.File.Name)
+	if r.Hashes.MD5 != "" {
+		row("MD5", r.Hashes.MD5)
+		row("SHA1", r.Hashes.SHA1)
+		row("SHA256", r.Hashes.SHA256)
+		row("BLAKE3", r.Hashes.BLAKE3)
+	}
+
+	fmt.Fprintln(bw, "\nDetails")
+	row("File name", r.File.Name)
+	if r.Hashes.MD5 != "" || r.File.Size > 0 {
+		row("Size", HumanSize(r.File.Size))
+	}
+	row("Kind", string(r.File.Kind))
+
+	if d := r.DNA; d != nil {
+		fmt.Fprintln(bw, "\nDigital DNA")
+		row("PE subsystem", d.Subsystem)
+		row("Platform", fmt.Sprintf("%s (%s)", d.Platform, d.Machine))
+		row("Entropy", fmt.Sprintf("%.6f", d.Entropy))
+		clr := "No"
+		if d.DotNet {
+			clr = "Yes"
+			if d.CLRVersion != "" {
+				clr += " (" + d.CLRVersion + ")"
+			}
+		}
+		row(".NET CLR", clr)
+	} else if r.File.Entropy != nil {
+		fmt.Fprintln(bw, "\nDigital DNA")
+		row("Entropy", fmt.Sprintf("%.6f", *r.File.Entropy))
+	}
+
+	if len(r.Sections) > 0 {
+		fmt.Fprintln(bw, "\nSections")
+		fmt.Fprintln(bw, "| Name | Virtual address | Virtual size | Raw size | Flags | Entropy |")
+		for _, s := range r.Sections {
+			fmt.Fprintf(bw, "| %s | 0x%x | 0x%x | 0x%x | %s | %.6f |\n", s.Name, s.VirtualAddress, s.VirtualSize, s.RawSize, s.Flags, s.Entropy)
+		}
+	}
+	list := func(title string, items []string) {
+		if len(items) == 0 {
+			return
+		}
+		fmt.Fprintf(bw, "\n%s\n", title)
+		for _, it := range items {
+			fmt.Fprintf(bw, "- %s\n", strings.ReplaceAll(it, "\n", " "))
+		}
+	}
+	list("Anomalies", r.Anomalies)
+	list("Errors", r.Errors)
+	return bw.Flush()
+}
+
+// HumanSize formats a byte count the way the report page does:
+// "58 KB (59,392 bytes)", or MB with two decimals from 1 MiB up.
+func HumanSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%s bytes", groupDigits(n))
+	case n < 1<<20:
+		return fmt.Sprintf("%d KB (%s bytes)", (n+512)/1024, groupDigits(n))
+	default:
+		return fmt.Sprintf("%.2f MB (%s bytes)", float64(n)/(1<<20), groupDigits(n))
+	}
+}
+
+// groupDigits writes n with commas between groups of three digits.
+func groupDigits(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}
