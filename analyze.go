@@ -136,8 +136,12 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 	return ctx.Err() == nil
 }
 
-// analyzeLarge streams the hashes of a file above the in-memory cap and
-// parses only its first bytes.
+// analyzeLarge handles a file above the in-memory cap: its hashes stream
+// from r while its PE image (headers and sections, without the overlay,
+// which is where installers and archives put their bulk) is read and
+// parsed in full when it fits under the cap; else only the headers are.
+// The overlay's entropy comes from the streamed histogram less the
+// image's, so the overlay is never held in memory.
 func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int64, c *config) {
 	var (
 		sums    hash.Sums
@@ -149,13 +153,7 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 		defer wg.Done()
 		sums, hashErr = hash.SumReader(ctx, io.NewSectionReader(r, 0, size))
 	}()
-	head := make([]byte, min(size, c.headBytes))
-	_, rerr := r.ReadAt(head, 0)
-	var f *pe.File
-	var perr error
-	if rerr == nil {
-		f, perr = pe.Parse(ctx, head, c.peOptions(true)...)
-	}
+	f, perr, imageOnly, rerr := parseImage(ctx, r, size, c)
 	wg.Wait()
 	if hashErr != nil {
 		rep.fail(hashErr)
@@ -166,12 +164,51 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 		rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, rerr))
 		return
 	}
+	if f != nil && imageOnly && hashErr == nil {
+		// The overlay: the streamed histogram less the image's.
+		ov := sums.Histogram
+		var img hash.Histogram
+		img.Add(f.Data())
+		for i := range ov {
+			ov[i] -= img[i]
+		}
+		f.Overlay = &pe.Overlay{Offset: f.Size, Size: size - f.Size, Entropy: ov.Entropy()}
+		sec := f.Header.Directory(pe.IMAGE_DIRECTORY_ENTRY_SECURITY)
+		f.Overlay.CertificateTable = sec.VirtualAddress != 0 && int64(sec.VirtualAddress) >= f.Size
+	}
 	rep.setPE(f, perr)
-	if f != nil {
-		// Section entropy needs the whole file; it is not computed here.
+	if f != nil && !imageOnly {
+		// Section entropy and the data directories need the whole image.
 		for i := range rep.Sections {
 			rep.Sections[i].Entropy = 0
 		}
-		rep.Errors = append(rep.Errors, fmt.Sprintf("filerep: file of %d bytes is above the in-memory cap of %d: only the headers were parsed, section entropy not computed", size, c.maxInMemory))
+		rep.fail(fmt.Errorf("filerep: file of %d bytes is above the in-memory cap of %d and so is its image: only the headers were parsed, section entropy not computed", size, c.maxInMemory))
 	}
+}
+
+// parseImage reads the first bytes of a large file, finds where its PE
+// image ends, and parses the image in full when it fits under the cap
+// (imageOnly true); otherwise it returns the headers-only parse.
+func parseImage(ctx context.Context, r io.ReaderAt, size int64, c *config) (f *pe.File, perr error, imageOnly bool, rerr error) {
+	head := make([]byte, min(size, c.headBytes))
+	if _, rerr = r.ReadAt(head, 0); rerr != nil {
+		return nil, nil, false, rerr
+	}
+	f, perr = pe.Parse(ctx, head, c.peOptions(true)...)
+	if f == nil || c.fast {
+		return f, perr, false, nil
+	}
+	end := f.ImageEnd()
+	if end <= 0 || end > c.maxInMemory || end > size {
+		return f, perr, false, nil
+	}
+	img := make([]byte, end)
+	if _, rerr = r.ReadAt(img, 0); rerr != nil {
+		return nil, nil, false, rerr
+	}
+	full, err := pe.Parse(ctx, img, c.peOptions(false)...)
+	if full == nil {
+		return f, perr, false, nil
+	}
+	return full, err, true, nil
 }

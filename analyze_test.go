@@ -111,7 +111,9 @@ func TestAnalyzeLargeFileStreams(t *testing.T) {
 	require.NotNil(t, full)
 	_ = err
 	small, _ := Analyze(context.Background(), p, WithMaxInMemory(4096))
-	assert.Equal(t, full.Hashes, small.Hashes)
+	assert.Equal(t, full.Hashes.SHA256, small.Hashes.SHA256)
+	assert.Equal(t, full.Hashes.MD5, small.Hashes.MD5)
+	assert.Empty(t, small.Hashes.Imphash, "imports are not read from a headers-only parse")
 	assert.Equal(t, full.File.Entropy, small.File.Entropy)
 	require.NotNil(t, small.DNA)
 	assert.Equal(t, full.DNA.Subsystem, small.DNA.Subsystem)
@@ -152,4 +154,25 @@ func TestHumanSize(t *testing.T) {
 	} {
 		assert.Equal(t, want, HumanSize(n), n)
 	}
+}
+
+// TestAnalyzeLargeOverlayImageParsed: a file above the cap whose image
+// fits under it is parsed in full, and its overlay's entropy is derived
+// from the streamed histogram without holding the overlay.
+func TestAnalyzeLargeOverlayImageParsed(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pe", "nsis-installer.exe"))
+	require.NoError(t, err)
+	full, _ := AnalyzeBytes(context.Background(), "nsis-installer.exe", b)
+	require.NotNil(t, full.PE)
+	require.NotNil(t, full.PE.Overlay)
+	capped, _ := AnalyzeReaderAt(context.Background(), "nsis-installer.exe", bytes.NewReader(b), int64(len(b)),
+		WithMaxInMemory(full.PE.Overlay.Offset+4096))
+	assert.Empty(t, capped.Errors)
+	assert.Equal(t, full.Hashes, capped.Hashes)
+	assert.Equal(t, full.VersionInfo, capped.VersionInfo)
+	assert.Equal(t, full.Sections, capped.Sections)
+	require.NotNil(t, capped.PE.Overlay)
+	assert.Equal(t, full.PE.Overlay.Offset, capped.PE.Overlay.Offset)
+	assert.Equal(t, full.PE.Overlay.Size, capped.PE.Overlay.Size)
+	assert.InDelta(t, full.PE.Overlay.Entropy, capped.PE.Overlay.Entropy, 1e-9)
 }

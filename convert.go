@@ -2,9 +2,12 @@ package filerep
 
 import (
 	"errors"
+	"fmt"
+	"time"
 
 	"github.com/filerep/filerep/hash"
 	"github.com/filerep/filerep/pe"
+	"github.com/filerep/filerep/pe/rsrc"
 )
 
 // This file is the one place where pe and hash results become a
@@ -64,10 +67,83 @@ func (r *FileReport) setPE(f *pe.File, perr error) {
 			Entropy: s.Entropy, Flags: s.Flags(),
 		}
 	}
+	r.Hashes.Imphash = f.Imphash()
+	if f.Rich != nil {
+		r.Hashes.RichHeaderHash = f.Rich.Hash()
+	}
+	r.VersionInfo = versionInfo(f)
+	if f.MUI != nil {
+		r.MUI = &MUI{MUIConfig: f.MUI}
+		if f.MUI.IsLanguageNeutral() && f.MUI.FallbackLanguage != "" {
+			r.MUI.SatellitePath = rsrc.SatellitePath(r.File.Name, f.MUI.FallbackLanguage)
+		}
+	}
+	r.PE = peDetails(f)
 	for _, a := range f.Anomalies {
 		r.Anomalies = append(r.Anomalies, a.String())
 	}
 	if perr != nil {
 		r.fail(perr)
 	}
+}
+
+func versionInfo(f *pe.File) *VersionInfo {
+	if len(f.Versions) == 0 {
+		return nil
+	}
+	v := &VersionInfo{VersionSummary: f.Versions[0].Info.Summary()}
+	for _, o := range f.Versions[1:] {
+		v.OtherLanguages = append(v.OtherLanguages, VersionResource{
+			Language: rsrc.LanguageTag(o.Lang), LangID: o.Lang, Version: o.Info.Summary(),
+		})
+	}
+	return v
+}
+
+func importSummary(imps []pe.Import) *ImportSummary {
+	if len(imps) == 0 {
+		return nil
+	}
+	s := &ImportSummary{DLLCount: len(imps), DLLs: make([]DLLImport, 0, len(imps))}
+	for _, imp := range imps {
+		s.FunctionCount += len(imp.Functions)
+		s.DLLs = append(s.DLLs, DLLImport{Name: imp.DLL, Functions: len(imp.Functions)})
+	}
+	return s
+}
+
+func peDetails(f *pe.File) *PEDetails {
+	h := &f.Header
+	d := &PEDetails{
+		TimestampRaw:  h.TimeDateStamp,
+		LinkerVersion: fmt.Sprintf("%d.%d", h.LinkerVersion[0], h.LinkerVersion[1]),
+		EntryPoint:    h.AddressOfEntryPoint,
+		ImageBase:     h.ImageBase,
+		Checksum:      h.CheckSum,
+		Imports:       importSummary(f.Imports),
+		DelayImports:  importSummary(f.DelayImports),
+		Overlay:       f.Overlay,
+		Manifest:      f.Manifest,
+		Debug:         f.Debug,
+		TLSCallbacks:  f.TLSCallbacks,
+	}
+	if h.TimeDateStamp != 0 {
+		d.Timestamp = time.Unix(int64(h.TimeDateStamp), 0).UTC().Format(time.RFC3339)
+	}
+	if e := f.Exports; e != nil {
+		es := &ExportSummary{DLLName: e.DLLName, Count: len(e.Functions)}
+		for _, fn := range e.Functions {
+			if fn.Forwarder != "" {
+				es.Forwarders++
+			}
+			if fn.Name != "" && len(es.Names) < MaxExportNames {
+				es.Names = append(es.Names, fn.Name)
+			}
+		}
+		d.Exports = es
+	}
+	if f.Rich != nil {
+		d.Rich = &RichSummary{ChecksumValid: f.Rich.ChecksumValid, Entries: f.Rich.Entries}
+	}
+	return d
 }

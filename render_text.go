@@ -15,6 +15,15 @@ func (r *FileReport) WriteText(w io.Writer) error {
 	row := func(k, v string) { fmt.Fprintf(bw, "| %s: | %s |\n", k, v) }
 
 	fmt.Fprintln(bw, r.File.Name)
+	vi := r.VersionInfo
+	if vi != nil {
+		if line := titleLine(vi.FileDescription, vi.CompanyName); line != "" {
+			fmt.Fprintln(bw, line)
+		}
+		if vi.FileVersion != "" {
+			row("Version", vi.FileVersion)
+		}
+	}
 	if r.Hashes.MD5 != "" {
 		row("MD5", r.Hashes.MD5)
 		row("SHA1", r.Hashes.SHA1)
@@ -24,10 +33,47 @@ func (r *FileReport) WriteText(w io.Writer) error {
 
 	fmt.Fprintln(bw, "\nDetails")
 	row("File name", r.File.Name)
+	if vi != nil {
+		for _, kv := range [][2]string{
+			{"Publisher", vi.CompanyName},
+			{"Product name", vi.ProductName},
+			{"Description", vi.FileDescription},
+			{"Original name", vi.OriginalFilename},
+			{"File version", vi.FileVersion},
+			{"Product version", vi.ProductVersion},
+		} {
+			if kv[1] != "" {
+				row(kv[0], kv[1])
+			}
+		}
+	}
 	if r.Hashes.MD5 != "" || r.File.Size > 0 {
 		row("Size", HumanSize(r.File.Size))
 	}
 	row("Kind", string(r.File.Kind))
+	if r.Hashes.Imphash != "" {
+		row("Imphash", r.Hashes.Imphash)
+	}
+	if r.Hashes.RichHeaderHash != "" {
+		row("Rich header hash", r.Hashes.RichHeaderHash)
+	}
+	if r.Hashes.Authentihash != "" {
+		row("Authentihash", r.Hashes.Authentihash)
+	}
+	if m := r.MUI; m != nil {
+		fmt.Fprintln(bw, "\nMUI")
+		row("File type", fmt.Sprintf("%s (0x%x)", m.FileType, m.FileTypeID))
+		if m.Language != "" {
+			row("Language", m.Language)
+		}
+		if m.FallbackLanguage != "" {
+			row("Fallback language", m.FallbackLanguage)
+		}
+		if m.SatellitePath != "" {
+			row("Satellite", m.SatellitePath)
+		}
+		row("Checksum", m.Checksum)
+	}
 
 	if d := r.DNA; d != nil {
 		fmt.Fprintln(bw, "\nDigital DNA")
@@ -45,6 +91,37 @@ func (r *FileReport) WriteText(w io.Writer) error {
 	} else if r.File.Entropy != nil {
 		fmt.Fprintln(bw, "\nDigital DNA")
 		row("Entropy", fmt.Sprintf("%.6f", *r.File.Entropy))
+	}
+
+	if p := r.PE; p != nil {
+		fmt.Fprintln(bw, "\nMore details")
+		if p.Timestamp != "" {
+			row("Compiled", p.Timestamp)
+		}
+		row("Linker version", p.LinkerVersion)
+		if p.Imports != nil {
+			row("Imports", fmt.Sprintf("%d functions from %d DLLs", p.Imports.FunctionCount, p.Imports.DLLCount))
+		}
+		if p.DelayImports != nil {
+			row("Delay imports", fmt.Sprintf("%d functions from %d DLLs", p.DelayImports.FunctionCount, p.DelayImports.DLLCount))
+		}
+		if p.Exports != nil {
+			row("Exports", fmt.Sprintf("%d", p.Exports.Count))
+		}
+		if p.Overlay != nil {
+			row("Overlay", fmt.Sprintf("%s at 0x%x, entropy %.6f", HumanSize(p.Overlay.Size), p.Overlay.Offset, p.Overlay.Entropy))
+		}
+		if p.Manifest != nil && p.Manifest.RequestedExecutionLevel != "" {
+			row("Execution level", p.Manifest.RequestedExecutionLevel)
+		}
+		for _, d := range p.Debug {
+			if d.PDBPath != "" {
+				row("PDB", d.PDBPath)
+			}
+		}
+		if len(p.TLSCallbacks) > 0 {
+			row("TLS callbacks", fmt.Sprint(len(p.TLSCallbacks)))
+		}
 	}
 
 	if len(r.Sections) > 0 {
@@ -97,4 +174,21 @@ func groupDigits(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// titleLine is the page's second line: "<description> by <publisher>",
+// with the publisher's legal suffix dropped ("Microsoft Corporation" →
+// "Microsoft").
+func titleLine(desc, company string) string {
+	company = strings.TrimSpace(company)
+	for _, suf := range []string{" Corporation", " Corp.", " Inc.", " Ltd.", " GmbH", " LLC"} {
+		company = strings.TrimSuffix(company, suf)
+	}
+	switch {
+	case desc != "" && company != "":
+		return desc + " by " + company
+	case desc != "":
+		return desc
+	}
+	return ""
 }

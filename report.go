@@ -1,6 +1,9 @@
 package filerep
 
-import "github.com/filerep/filerep/pe"
+import (
+	"github.com/filerep/filerep/pe"
+	"github.com/filerep/filerep/pe/rsrc"
+)
 
 // Schema is the value of FileReport.Schema for this shape of report.
 const Schema = "filerep/v1"
@@ -10,13 +13,16 @@ const Schema = "filerep/v1"
 // omitted, never invented. Blocks that later versions fill (version_info,
 // signature, verdict, …) are absent until then.
 type FileReport struct {
-	Schema    string    `json:"schema"`
-	File      FileInfo  `json:"file"`
-	Hashes    Hashes    `json:"hashes"`
-	DNA       *DNA      `json:"dna,omitempty"`
-	Sections  []Section `json:"sections,omitempty"`
-	Anomalies []string  `json:"anomalies,omitempty"` // "id: sentence", ids are stable
-	Errors    []string  `json:"errors,omitempty"`    // what could not be read, and why
+	Schema      string       `json:"schema"`
+	File        FileInfo     `json:"file"`
+	Hashes      Hashes       `json:"hashes"`
+	VersionInfo *VersionInfo `json:"version_info,omitempty"`
+	MUI         *MUI         `json:"mui,omitempty"`
+	DNA         *DNA         `json:"dna,omitempty"`
+	PE          *PEDetails   `json:"pe,omitempty"`
+	Sections    []Section    `json:"sections,omitempty"`
+	Anomalies   []string     `json:"anomalies,omitempty"` // "id: sentence", ids are stable
+	Errors      []string     `json:"errors,omitempty"`    // what could not be read, and why
 
 	errs    []error // the errors behind Errors, for errors.Is
 	entropy float64
@@ -40,6 +46,84 @@ type Hashes struct {
 	SHA1   string `json:"sha1"`
 	SHA256 string `json:"sha256"`
 	BLAKE3 string `json:"blake3"`
+
+	Imphash          string `json:"imphash"`                     // pefile's get_imphash(); "" without imports
+	RichHeaderHash   string `json:"rich_header_hash"`            // MD5 of the decoded Rich header; "" without one
+	Authentihash     string `json:"authentihash,omitempty"`      // SHA-256 Authenticode digest
+	AuthentihashSHA1 string `json:"authentihash_sha1,omitempty"` // SHA-1 form, as catalogs list it
+}
+
+// VersionInfo is the version resource: the primary strings (the first
+// StringTable of the first RT_VERSION resource, as pefile and exiftool
+// report them), the fixed versions, and every StringTable in file order.
+// Other RT_VERSION resources (other languages) are in OtherLanguages.
+type VersionInfo struct {
+	rsrc.VersionSummary
+	OtherLanguages []VersionResource `json:"other_languages,omitempty"`
+}
+
+// VersionResource is an RT_VERSION resource besides the primary one.
+type VersionResource struct {
+	Language string              `json:"language"` // of the resource, e.g. "de-DE"
+	LangID   uint16              `json:"lang_id"`
+	Version  rsrc.VersionSummary `json:"version"`
+}
+
+// MUI is the "MUI" resource configuration of a language-neutral file or a
+// .mui satellite.
+type MUI struct {
+	*rsrc.MUIConfig
+	// SatellitePath is where the loader looks for the satellite of an LN
+	// file in its fallback language, relative to the file's folder.
+	SatellitePath string `json:"satellite_path,omitempty"`
+}
+
+// PEDetails are the "More details" facts of a PE image.
+type PEDetails struct {
+	Timestamp     string          `json:"timestamp,omitempty"` // file header TimeDateStamp, RFC 3339 UTC; omitted when 0
+	TimestampRaw  uint32          `json:"timestamp_raw"`
+	LinkerVersion string          `json:"linker_version"`
+	EntryPoint    uint32          `json:"entry_point"`
+	ImageBase     uint64          `json:"image_base"`
+	Checksum      uint32          `json:"checksum"`
+	Imports       *ImportSummary  `json:"imports,omitempty"`
+	DelayImports  *ImportSummary  `json:"delay_imports,omitempty"`
+	Exports       *ExportSummary  `json:"exports,omitempty"`
+	Rich          *RichSummary    `json:"rich,omitempty"`
+	Overlay       *pe.Overlay     `json:"overlay,omitempty"`
+	Manifest      *pe.Manifest    `json:"manifest,omitempty"`
+	Debug         []pe.DebugEntry `json:"debug,omitempty"`
+	TLSCallbacks  []uint64        `json:"tls_callbacks,omitempty"`
+}
+
+// ImportSummary counts imports; the full lists are in pe.File.
+type ImportSummary struct {
+	DLLCount      int         `json:"dll_count"`
+	FunctionCount int         `json:"function_count"`
+	DLLs          []DLLImport `json:"dlls"`
+}
+
+// DLLImport is one imported DLL and how many functions come from it.
+type DLLImport struct {
+	Name      string `json:"name"`
+	Functions int    `json:"functions"`
+}
+
+// ExportSummary counts exports and names the first ones.
+type ExportSummary struct {
+	DLLName    string   `json:"dll_name,omitempty"`
+	Count      int      `json:"count"`
+	Forwarders int      `json:"forwarders,omitempty"`
+	Names      []string `json:"names,omitempty"` // at most MaxExportNames
+}
+
+// MaxExportNames caps ExportSummary.Names.
+const MaxExportNames = 64
+
+// RichSummary is the Rich header's tool records.
+type RichSummary struct {
+	ChecksumValid bool           `json:"checksum_valid"`
+	Entries       []pe.RichEntry `json:"entries"`
 }
 
 // DNA is the "Digital DNA" block: what the file is and how it was built.

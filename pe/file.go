@@ -2,8 +2,10 @@ package pe
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
+	"github.com/filerep/filerep/pe/rsrc"
 	"strings"
 )
 
@@ -20,9 +22,20 @@ type File struct {
 	DotNet     bool   // the COM descriptor (CLR) directory is present
 	CLRVersion string // the metadata's runtime version, e.g. "v4.0.30319"
 
-	Imports   []Import   // import directory, in file order
-	Resources []Resource // resource leaves (type, name, language), in tree order
-	Rich      *RichHeader
+	Imports      []Import     // import directory, in file order
+	DelayImports []Import     // delay-load import directory
+	Exports      *Exports     // export directory, nil when absent
+	Resources    []Resource   // resource leaves (type, name, language), in tree order
+	Rich         *RichHeader  // nil when absent
+	Overlay      *Overlay     // data after the last section, nil when none
+	Debug        []DebugEntry // debug directory entries
+	TLSCallbacks []uint64     // TLS callback addresses (VAs)
+
+	Versions []VersionResource  // every RT_VERSION resource, in resource order
+	MUI      *rsrc.MUIConfig    // the "MUI" resource, nil when absent
+	Strings  []LocalizedString  // RT_STRING entries, every language
+	Messages []LocalizedMessage // RT_MESSAGETABLE entries, every language
+	Manifest *Manifest          // RT_MANIFEST facts, nil when absent
 
 	// Anomalies are odd things found while reading; Errors are parts that
 	// could not be read. Both go into the report.
@@ -78,19 +91,6 @@ const (
 	RT_MANIFEST     = 24
 )
 
-// RichHeader is the decoded Rich header ("DanS" … "Rich" + key).
-type RichHeader struct {
-	Raw     []byte      // decoded bytes from "DanS" up to and including the key
-	Entries []RichEntry // tool records
-}
-
-// RichEntry is one tool record of the Rich header.
-type RichEntry struct {
-	ProductID uint16 `json:"product_id"`
-	Build     uint16 `json:"build"`
-	Count     uint32 `json:"count"`
-}
-
 // Option configures Parse.
 type Option func(*config) error
 
@@ -145,6 +145,7 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 	clr := h.Directory(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
 	f.DotNet = clr.VirtualAddress != 0 && clr.Size != 0
 	fillSections(b, h, secs, an)
+	f.Rich = parseRich(b, h.NTOffset, an)
 
 	if !c.fast {
 		res, err := parseDirectories(ctx, b, h, secs, c.limits, an)
@@ -152,7 +153,10 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 			return nil, err
 		}
 		f.absorb(res, an)
+		f.Exports = f.parseExports(an)
+		f.decodeResources(an)
 	}
+	f.Overlay = f.overlay()
 	f.Kind = f.kind()
 	f.Anomalies = an.list
 	if len(f.Errors) > 0 {
@@ -164,21 +168,21 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 // absorb takes the parser's results into f.
 func (f *File) absorb(res *dirResult, an *anomalies) {
 	f.Imports = res.imports
+	f.DelayImports = res.delayImports
+	f.Debug = res.debug
+	f.TLSCallbacks = res.tlsCallbacks
 	f.Resources = res.resources
 	f.IsDriver = res.isDriver
 	if res.clrParsed {
 		f.CLRVersion = res.clrVersion
-	}
-	if len(res.richRaw) > 0 {
-		f.Rich = &RichHeader{Raw: res.richRaw, Entries: res.richIDs}
 	}
 	for _, text := range res.anomalies {
 		id, ok := saferwallAnomalies[text]
 		if !ok {
 			id = slugID(text)
 		}
-		if id == AnoCOFFSymbols && !f.coffSymbolsAbsurd() {
-			continue // our own cap made the parser stop, not the file
+		if id == "" || id == AnoCOFFSymbols {
+			continue // said by this package itself (or caused by our own cap)
 		}
 		an.add(id, "%s", text)
 	}

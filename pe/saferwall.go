@@ -49,29 +49,32 @@ func (l *recordingLogger) Log(level log.Level, keyvals ...any) error {
 // saferwallAnomalies gives stable identifiers to the parser's anomaly texts
 // we know; others get an identifier derived from their text (slugID).
 var saferwallAnomalies = map[string]string{
-	peparser.AnoNumberOfSectionsNull:  AnoNoSections,
-	peparser.AnoNumberOfRvaAndSizes:   AnoRvaAndSizes,
-	peparser.AnoCOFFSymbolsCount:      AnoCOFFSymbols,
-	peparser.AnoDansSigNotFound:       "pe/rich-dans-missing",
-	peparser.AnoDanSMagicOffset:       "pe/rich-dans-offset",
-	peparser.AnoPaddingDwordNotZero:   "pe/rich-padding-not-zero",
-	"Invalid rich header checksum":    "pe/rich-checksum-invalid",
+	peparser.AnoNumberOfSectionsNull: AnoNoSections,
+	peparser.AnoNumberOfRvaAndSizes:  AnoRvaAndSizes,
+	peparser.AnoCOFFSymbolsCount:     AnoCOFFSymbols,
+	// The Rich header is decoded by this package (richheader.go); the
+	// parser's findings about it are dropped to avoid saying them twice.
+	peparser.AnoDansSigNotFound:       "",
+	peparser.AnoDanSMagicOffset:       "",
+	peparser.AnoPaddingDwordNotZero:   "",
+	"Invalid rich header checksum":    "",
 	peparser.AnoImportNoNameNoOrdinal: "pe/import-no-name-no-ordinal",
 	peparser.AnoManyRepeatedEntries:   "pe/import-repeated-entries",
 }
 
 // dirResult is what we copy out of the parser's File.
 type dirResult struct {
-	imports    []Import
-	resources  []Resource
-	clrVersion string
-	clrParsed  bool
-	isDriver   bool
-	richRaw    []byte
-	richIDs    []RichEntry
-	anomalies  []string
-	logged     []string
-	parseErr   error
+	imports      []Import
+	delayImports []Import
+	debug        []DebugEntry
+	tlsCallbacks []uint64
+	resources    []Resource
+	clrVersion   string
+	clrParsed    bool
+	isDriver     bool
+	anomalies    []string
+	logged       []string
+	parseErr     error
 }
 
 // parseDirectories runs saferwall/pe over b for the data directories. It
@@ -158,6 +161,36 @@ func copyResults(f *peparser.File, res *dirResult) {
 			res.imports = append(res.imports, out)
 		}
 	})
+	guard("delay imports", func() {
+		for _, imp := range f.DelayImports {
+			out := Import{DLL: imp.Name, Functions: make([]ImportFunction, 0, len(imp.Functions))}
+			for _, fn := range imp.Functions {
+				out.Functions = append(out.Functions, ImportFunction{Name: fn.Name, Ordinal: fn.Ordinal, ByOrdinal: fn.ByOrdinal})
+			}
+			res.delayImports = append(res.delayImports, out)
+		}
+	})
+	guard("debug", func() {
+		for _, d := range f.Debugs {
+			e := DebugEntry{Type: d.Type, TimeDateStamp: d.Struct.TimeDateStamp}
+			if cv, ok := d.Info.(peparser.CVInfoPDB70); ok {
+				e.PDBPath = strings.TrimRight(cv.PDBFileName, "\x00")
+				e.GUID = guidString(cv.Signature.Data1, cv.Signature.Data2, cv.Signature.Data3, cv.Signature.Data4)
+				e.Age = cv.Age
+			}
+			res.debug = append(res.debug, e)
+		}
+	})
+	guard("tls", func() {
+		switch cb := f.TLS.Callbacks.(type) {
+		case []uint32:
+			for _, c := range cb {
+				res.tlsCallbacks = append(res.tlsCallbacks, uint64(c))
+			}
+		case []uint64:
+			res.tlsCallbacks = append(res.tlsCallbacks, cb...)
+		}
+	})
 	guard("resources", func() {
 		walkResources(f.Resources, res)
 	})
@@ -170,14 +203,6 @@ func copyResults(f *peparser.File, res *dirResult) {
 	guard("driver", func() {
 		if f.NtHeader.OptionalHeader != nil {
 			res.isDriver = f.IsDriver()
-		}
-	})
-	guard("rich", func() {
-		if f.FileInfo.HasRichHdr {
-			res.richRaw = bytes.Clone(f.RichHeader.Raw)
-			for _, c := range f.RichHeader.CompIDs {
-				res.richIDs = append(res.richIDs, RichEntry{ProductID: c.ProdID, Build: c.MinorCV, Count: c.Count})
-			}
 		}
 	})
 	res.anomalies = append(res.anomalies, f.Anomalies...)

@@ -1,0 +1,217 @@
+package pe
+
+import (
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/filerep/filerep/pe/rsrc"
+)
+
+// VersionResource is one decoded RT_VERSION resource and its language.
+type VersionResource struct {
+	Lang uint16 // the resource's LANGID
+	Info *rsrc.VersionInfo
+}
+
+// LocalizedString is one RT_STRING entry with the language of its block.
+type LocalizedString struct {
+	ID       uint32 `json:"id"`
+	Lang     uint16 `json:"lang"`
+	Language string `json:"language,omitempty"` // BCP 47 tag, e.g. "fr-FR"
+	Value    string `json:"value"`
+}
+
+// LocalizedMessage is one RT_MESSAGETABLE entry with its language.
+type LocalizedMessage struct {
+	ID       uint32 `json:"id"`
+	Lang     uint16 `json:"lang"`
+	Language string `json:"language,omitempty"`
+	Text     string `json:"text"`
+}
+
+// Manifest holds the facts of an application manifest (RT_MANIFEST).
+type Manifest struct {
+	RequestedExecutionLevel string   `json:"requested_execution_level,omitempty"` // asInvoker | highestAvailable | requireAdministrator
+	UIAccess                bool     `json:"ui_access,omitempty"`
+	Dependencies            []string `json:"dependencies,omitempty"` // name/version of dependent assemblies
+}
+
+// resource caps: the total bytes decoded from resources of one kind.
+const maxStringResources = 4096
+
+// decodeResources decodes the resources the report uses: version info
+// (every language), the MUI configuration, string and message tables, and
+// the manifest. Each failure is an anomaly; nothing stops the others.
+func (f *File) decodeResources(an *anomalies) {
+	strBlocks := 0
+	for _, r := range f.Resources {
+		switch {
+		case r.Type.Name == "" && r.Type.ID == RT_VERSION:
+			b, err := f.ResourceData(r)
+			if err != nil {
+				an.add("pe/version-unreadable", "version resource (lang 0x%04x): %v", r.Lang, err)
+				continue
+			}
+			vi, err := rsrc.ParseVersionInfo(b)
+			if vi == nil {
+				an.add("pe/version-unreadable", "version resource (lang 0x%04x): %v", r.Lang, err)
+				continue
+			}
+			for _, a := range vi.Anomalies {
+				an.add(a.Code, "version resource (lang 0x%04x): %s", r.Lang, a.Msg)
+			}
+			f.Versions = append(f.Versions, VersionResource{Lang: r.Lang, Info: vi})
+		case r.Type.Name == "MUI" && f.MUI == nil:
+			b, err := f.ResourceData(r)
+			if err != nil {
+				an.add("pe/mui-unreadable", "MUI resource: %v", err)
+				continue
+			}
+			m, err := rsrc.ParseMUI(b)
+			if m == nil {
+				an.add("pe/mui-unreadable", "MUI resource: %v", err)
+				continue
+			}
+			for _, a := range m.Anomalies {
+				an.add(a.Code, "MUI resource: %s", a.Msg)
+			}
+			f.MUI = m
+		case r.Type.Name == "" && r.Type.ID == RT_STRING && r.Name.Name == "":
+			if strBlocks++; strBlocks > maxStringResources {
+				continue
+			}
+			b, err := f.ResourceData(r)
+			if err != nil {
+				an.add("pe/strings-unreadable", "string block %d: %v", r.Name.ID, err)
+				continue
+			}
+			entries, err := rsrc.ParseStringBlock(b, r.Name.ID)
+			if err != nil && !errors.Is(err, rsrc.ErrTruncated) {
+				an.add("pe/strings-unreadable", "string block %d: %v", r.Name.ID, err)
+			}
+			tag := rsrc.LanguageTag(r.Lang)
+			for _, e := range entries {
+				f.Strings = append(f.Strings, LocalizedString{ID: e.ID, Lang: r.Lang, Language: tag, Value: e.Value})
+			}
+		case r.Type.Name == "" && r.Type.ID == RT_MESSAGETABLE:
+			b, err := f.ResourceData(r)
+			if err != nil {
+				an.add("pe/messages-unreadable", "message table: %v", err)
+				continue
+			}
+			msgs, err := rsrc.ParseMessageTable(b)
+			if err != nil {
+				an.add("pe/messages-unreadable", "message table: %v", err)
+			}
+			tag := rsrc.LanguageTag(r.Lang)
+			for _, m := range msgs {
+				f.Messages = append(f.Messages, LocalizedMessage{ID: m.ID, Lang: r.Lang, Language: tag, Text: m.Text})
+			}
+		case r.Type.Name == "" && r.Type.ID == RT_MANIFEST && f.Manifest == nil:
+			b, err := f.ResourceData(r)
+			if err != nil {
+				an.add("pe/manifest-unreadable", "manifest: %v", err)
+				continue
+			}
+			m, err := parseManifest(b)
+			if err != nil {
+				an.add("pe/manifest-unreadable", "manifest: %v", err)
+				continue
+			}
+			f.Manifest = m
+		}
+	}
+}
+
+// VersionInfo returns the primary version resource: the first RT_VERSION
+// leaf in resource order (the lowest language id), as pefile and exiftool
+// report it; nil when there is none.
+func (f *File) VersionInfo() *rsrc.VersionInfo {
+	if len(f.Versions) == 0 {
+		return nil
+	}
+	return f.Versions[0].Info
+}
+
+// String looks up string id in the RT_STRING tables. With lang 0 it
+// returns the first language that has it; otherwise only that language.
+func (f *File) String(id uint32, lang uint16) (string, bool) {
+	for _, s := range f.Strings {
+		if s.ID == id && (lang == 0 || s.Lang == lang) {
+			return s.Value, true
+		}
+	}
+	return "", false
+}
+
+// Message looks up a message table entry as [File.String] does.
+func (f *File) Message(id uint32, lang uint16) (string, bool) {
+	for _, m := range f.Messages {
+		if m.ID == id && (lang == 0 || m.Lang == lang) {
+			return m.Text, true
+		}
+	}
+	return "", false
+}
+
+// parseManifest reads the facts the report uses from a manifest's XML.
+// Namespaces vary between manifests, so elements are matched by local
+// name.
+func parseManifest(b []byte) (*Manifest, error) {
+	if len(b) > 1<<20 {
+		return nil, fmt.Errorf("pe: manifest of %d bytes is too large", len(b))
+	}
+	d := xml.NewDecoder(strings.NewReader(strings.TrimLeft(string(b), "\ufeff\x00 \r\n\t")))
+	d.Strict = false
+	d.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	m := &Manifest{}
+	inDep := false
+	for range 100000 {
+		tok, err := d.Token()
+		if err != nil {
+			if errors.Is(err, io.EOF) {
+				return m, nil
+			}
+			return m, fmt.Errorf("pe: manifest: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			switch t.Name.Local {
+			case "requestedExecutionLevel":
+				for _, a := range t.Attr {
+					switch a.Name.Local {
+					case "level":
+						m.RequestedExecutionLevel = a.Value
+					case "uiAccess":
+						m.UIAccess = strings.EqualFold(a.Value, "true")
+					}
+				}
+			case "dependentAssembly":
+				inDep = true
+			case "assemblyIdentity":
+				if inDep {
+					var name, ver string
+					for _, a := range t.Attr {
+						switch a.Name.Local {
+						case "name":
+							name = a.Value
+						case "version":
+							ver = a.Value
+						}
+					}
+					if name != "" && len(m.Dependencies) < 64 {
+						m.Dependencies = append(m.Dependencies, strings.TrimSuffix(name+" "+ver, " "))
+					}
+				}
+			}
+		case xml.EndElement:
+			if t.Name.Local == "dependentAssembly" {
+				inDep = false
+			}
+		}
+	}
+	return m, nil
+}
