@@ -44,6 +44,9 @@ func Analyze(ctx context.Context, path string, opts ...Option) (*FileReport, err
 	if !st.Mode().IsRegular() {
 		return rep, rep.fail(fmt.Errorf("%w: %s (%s)", ErrNotRegular, path, st.Mode().Type()))
 	}
+	if c.satFS == nil {
+		c.satFS, c.satPath = os.DirFS(filepath.Dir(path)), filepath.Base(path)
+	}
 	return analyzeReaderAt(ctx, rep, f, st.Size(), &c)
 }
 
@@ -132,6 +135,7 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 		rep.setHashes(&sums)
 	}
 	rep.setPE(f, perr)
+	rep.localize(ctx, f, c)
 	// A parse that ctx cut short may still be running over b.
 	return ctx.Err() == nil
 }
@@ -177,6 +181,7 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 		f.Overlay.CertificateTable = sec.VirtualAddress != 0 && int64(sec.VirtualAddress) >= f.Size
 	}
 	rep.setPE(f, perr)
+	rep.localize(ctx, f, c)
 	if f != nil && !imageOnly {
 		// Section entropy and the data directories need the whole image.
 		for i := range rep.Sections {

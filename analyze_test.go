@@ -176,3 +176,35 @@ func TestAnalyzeLargeOverlayImageParsed(t *testing.T) {
 	assert.Equal(t, full.PE.Overlay.Size, capped.PE.Overlay.Size)
 	assert.InDelta(t, full.PE.Overlay.Entropy, capped.PE.Overlay.Entropy, 1e-9)
 }
+
+func TestAnalyzeLocalized(t *testing.T) {
+	p := filepath.Join(testutil.RepoRoot(), "testdata", "pe", "mui", "app.exe")
+	for lang, want := range map[string][2]string{
+		"fr-FR": {"fr-FR", "Exemple MUI filerep"},
+		"ja-JP": {"ja-JP", "filerep MUI サンプル"},
+		"de-DE": {"en-US", "filerep MUI sample"}, // de-DE's checksum does not match
+		"":      {"en-US", "filerep MUI sample"},
+	} {
+		rep, err := Analyze(context.Background(), p, WithLanguage(lang))
+		require.NoError(t, err)
+		require.NotNil(t, rep.Localized, lang)
+		assert.Equal(t, want[0], rep.Localized.Language, lang)
+		assert.Equal(t, want[1], rep.Localized.VersionInfo.FileDescription, lang)
+		assert.Equal(t, "app.exe.mui", rep.Localized.VersionInfo.OriginalFilename)
+		assert.Equal(t, "app.exe", rep.VersionInfo.OriginalFilename, "the file's own version info is kept")
+		assert.Equal(t, want[0]+`\app.exe.mui`, rep.MUI.SatellitePath)
+	}
+	rep, err := Analyze(context.Background(), p, WithLanguage("fr-FR"))
+	require.NoError(t, err)
+	var display string
+	for _, s := range rep.Localized.Strings {
+		if s.ID == 112 {
+			display = s.Value
+		}
+	}
+	assert.Equal(t, "Service de la passerelle de la couche Application", display)
+
+	rep, err = Analyze(context.Background(), p, WithoutSatellites())
+	require.NoError(t, err)
+	assert.Nil(t, rep.Localized)
+}

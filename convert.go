@@ -1,8 +1,13 @@
 package filerep
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"path"
+	"strings"
 	"time"
 
 	"github.com/filerep/filerep/hash"
@@ -146,4 +151,47 @@ func peDetails(f *pe.File) *PEDetails {
 		d.Rich = &RichSummary{ChecksumValid: f.Rich.ChecksumValid, Entries: f.Rich.Entries}
 	}
 	return d
+}
+
+// localize finds the .mui satellite of a language-neutral file in the
+// configured file tree and fills rep.Localized. A missing satellite is
+// not an error of the file: it is noted in the MUI block's search list.
+func (r *FileReport) localize(ctx context.Context, f *pe.File, c *config) {
+	if f == nil || f.MUI == nil || !f.MUI.IsLanguageNeutral() || c.satFS == nil || c.noSat {
+		return
+	}
+	search, err := pe.FindSatellite(ctx, c.satFS, c.satPath, f, c.lang)
+	sat := search.Satellite
+	if err != nil || sat == nil {
+		if r.MUI != nil {
+			r.MUI.Tried = search.Tried
+		}
+		return
+	}
+	dir := path.Dir(c.satPath)
+	rel := strings.TrimPrefix(sat.Path, dir+"/")
+	if dir == "." {
+		rel = sat.Path
+	}
+	sum := sha256.Sum256(sat.File.Data())
+	loc := &Localized{
+		Language:      sat.Language,
+		SatellitePath: strings.ReplaceAll(rel, "/", `\`),
+		SHA256:        hex.EncodeToString(sum[:]),
+		Tried:         search.Tried[:len(search.Tried)-1],
+	}
+	if vi := sat.File.VersionInfo(); vi != nil {
+		v := vi.Summary()
+		loc.VersionInfo = &v
+	}
+	for _, s := range sat.File.Strings {
+		if len(loc.Strings) == MaxLocalizedStrings {
+			break
+		}
+		loc.Strings = append(loc.Strings, LocalizedString{ID: s.ID, Value: s.Value})
+	}
+	r.Localized = loc
+	if r.MUI != nil {
+		r.MUI.SatellitePath = loc.SatellitePath
+	}
 }

@@ -2,6 +2,7 @@ package filerep
 
 import (
 	"fmt"
+	"io/fs"
 
 	"github.com/filerep/filerep/pe"
 )
@@ -11,6 +12,10 @@ import (
 type Option func(*config) error
 
 type config struct {
+	lang        string
+	satFS       fs.FS
+	satPath     string
+	noSat       bool
 	maxInMemory int64
 	headBytes   int64
 	fast        bool
@@ -63,4 +68,31 @@ func WithLimits(l pe.Limits) Option {
 
 func (c *config) peOptions(fast bool) []pe.Option {
 	return []pe.Option{pe.WithFast(c.fast || fast), pe.WithLimits(c.limits)}
+}
+
+// WithLanguage sets the UI language (a BCP 47 tag such as "fr-FR") whose
+// .mui satellite supplies the localized fields of a language-neutral file.
+// Default "": the file's ultimate fallback language.
+func WithLanguage(tag string) Option {
+	return func(c *config) error { c.lang = tag; return nil }
+}
+
+// WithSatellites tells AnalyzeBytes and AnalyzeReaderAt where the file
+// lies in a file tree (fsys, slash-separated path), so that the satellites
+// of a language-neutral file can be found beside it. Analyze does this by
+// itself with the file's own folder. Default: none.
+func WithSatellites(fsys fs.FS, path string) Option {
+	return func(c *config) error {
+		if fsys == nil || path == "" {
+			return fmt.Errorf("%w: WithSatellites needs a file system and a path", ErrOptions)
+		}
+		c.satFS, c.satPath = fsys, path
+		return nil
+	}
+}
+
+// WithoutSatellites turns off the search for .mui satellites. Default: on
+// for Analyze.
+func WithoutSatellites() Option {
+	return func(c *config) error { c.noSat = true; return nil }
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/filerep/filerep/pe/rsrc"
 )
 
 // WriteText writes the report as text laid out like a file-reputation web
@@ -15,7 +17,15 @@ func (r *FileReport) WriteText(w io.Writer) error {
 	row := func(k, v string) { fmt.Fprintf(bw, "| %s: | %s |\n", k, v) }
 
 	fmt.Fprintln(bw, r.File.Name)
-	vi := r.VersionInfo
+	// Like Windows, show the version strings of the satellite in the
+	// chosen language when there is one (the JSON has both).
+	var vi *rsrc.VersionSummary
+	if r.VersionInfo != nil {
+		vi = &r.VersionInfo.VersionSummary
+	}
+	if r.Localized != nil && r.Localized.VersionInfo != nil {
+		vi = r.Localized.VersionInfo
+	}
 	if vi != nil {
 		if line := titleLine(vi.FileDescription, vi.CompanyName); line != "" {
 			fmt.Fprintln(bw, line)
@@ -46,6 +56,9 @@ func (r *FileReport) WriteText(w io.Writer) error {
 				row(kv[0], kv[1])
 			}
 		}
+	}
+	if r.Localized != nil {
+		row("Localized from", fmt.Sprintf("%s (%s)", r.Localized.SatellitePath, r.Localized.Language))
 	}
 	if r.Hashes.MD5 != "" || r.File.Size > 0 {
 		row("Size", HumanSize(r.File.Size))

@@ -18,6 +18,7 @@ type FileReport struct {
 	Hashes      Hashes       `json:"hashes"`
 	VersionInfo *VersionInfo `json:"version_info,omitempty"`
 	MUI         *MUI         `json:"mui,omitempty"`
+	Localized   *Localized   `json:"localized,omitempty"`
 	DNA         *DNA         `json:"dna,omitempty"`
 	PE          *PEDetails   `json:"pe,omitempty"`
 	Sections    []Section    `json:"sections,omitempty"`
@@ -76,6 +77,9 @@ type MUI struct {
 	// SatellitePath is where the loader looks for the satellite of an LN
 	// file in its fallback language, relative to the file's folder.
 	SatellitePath string `json:"satellite_path,omitempty"`
+	// Tried lists the satellites looked for and not found or rejected,
+	// when none was chosen.
+	Tried []pe.SatelliteCandidate `json:"satellites_tried,omitempty"`
 }
 
 // PEDetails are the "More details" facts of a PE image.
@@ -150,3 +154,26 @@ type Section struct {
 	Entropy         float64 `json:"entropy"`
 	Flags           string  `json:"flags"` // "rwx" with '-' for each permission missing
 }
+
+// Localized holds what a language-neutral file shows on a host whose UI
+// language is Language: Windows reads version info and strings from the
+// .mui satellite, so "Original name" becomes "ALG.exe.mui" there.
+type Localized struct {
+	Language      string               `json:"language"`
+	SatellitePath string               `json:"satellite_path"` // relative to the file's folder, backslashes as on Windows
+	SHA256        string               `json:"sha256"`         // of the satellite
+	VersionInfo   *rsrc.VersionSummary `json:"version_info,omitempty"`
+	Strings       []LocalizedString    `json:"strings,omitempty"` // at most MaxLocalizedStrings
+	// Tried lists the satellites looked at before this one, with why each
+	// was passed over.
+	Tried []pe.SatelliteCandidate `json:"tried,omitempty"`
+}
+
+// LocalizedString is one string-table entry of the satellite.
+type LocalizedString struct {
+	ID    uint32 `json:"id"`
+	Value string `json:"value"`
+}
+
+// MaxLocalizedStrings caps Localized.Strings.
+const MaxLocalizedStrings = 256

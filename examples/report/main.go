@@ -2,7 +2,7 @@
 // its command line: text laid out like a reputation web page, or with -json
 // one JSON object per line (JSON Lines) in the order of the arguments.
 //
-//	go run ./examples/report [-json] [-timeout 30s] FILE...
+//	go run ./examples/report [-json] [-lang fr-FR] [-timeout 30s] FILE...
 //
 // A file that cannot be analysed still gets its report, with its errors.
 // The exit code is 2 for a usage error, 1 when some path could not be
@@ -33,8 +33,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fl.Bool("json", false, "print one JSON report per line")
 	timeout := fl.Duration("timeout", 30*time.Second, "time allowed per file")
 	fast := fl.Bool("fast", false, "parse only headers and sections")
+	lang := fl.String("lang", "", "UI language for the localized fields of MUI files, e.g. fr-FR (default: the file's fallback language)")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: report [-json] [-fast] [-timeout D] FILE...")
+		fmt.Fprintln(stderr, "usage: report [-json] [-fast] [-lang TAG] [-timeout D] FILE...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -49,7 +50,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	code := 0
 	for i, path := range fl.Args() {
 		ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-		rep, err := filerep.Analyze(ctx, path, filerep.WithFast(*fast))
+		rep, err := filerep.Analyze(ctx, path, filerep.WithFast(*fast), filerep.WithLanguage(*lang))
 		cancel()
 		if unreadable(err) {
 			code = 1
