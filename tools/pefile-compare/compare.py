@@ -50,7 +50,16 @@ def expected(path):
     except pefile.PEFormatError:
         exp["kind"] = "not-pe"
         return exp
-    pe.parse_data_directories(directories=[pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR"]])
+    pe.parse_data_directories(directories=[
+        pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR"],
+        pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_IMPORT"],
+        pefile.DIRECTORY_ENTRY["IMAGE_DIRECTORY_ENTRY_RESOURCE"],
+    ])
+    try:
+        exp["imphash"] = pe.get_imphash()
+    except pefile.PEFormatError:
+        pass
+    exp.update(version_facts(pe))
     m = pe.FILE_HEADER.Machine
     exp["machine"] = MACHINES.get(m, "0x%x" % m)
     exp["platform"] = "64-bit" if pe.OPTIONAL_HEADER.Magic == 0x20B else "32-bit"
@@ -61,6 +70,27 @@ def expected(path):
     exp["dotnet"] = len(d) > 14 and d[14].VirtualAddress != 0 and d[14].Size != 0
     exp["sections"] = [(sec.Name.rstrip(b"\0").decode("latin-1"), round(sec.get_entropy(), 4)) for sec in pe.sections]
     return exp
+
+
+def version_facts(pe):
+    """The first version resource as pefile reads it: StringTable keys
+    (lang_codepage) in order, the first table's strings, fixed versions."""
+    out = {}
+    if not hasattr(pe, "VS_FIXEDFILEINFO"):
+        return out
+    ff = pe.VS_FIXEDFILEINFO[0]
+    out["fixed_file_version"] = "%d.%d.%d.%d" % (ff.FileVersionMS >> 16, ff.FileVersionMS & 0xFFFF,
+                                                 ff.FileVersionLS >> 16, ff.FileVersionLS & 0xFFFF)
+    tables = []
+    for fi in pe.FileInfo[0] if pe.FileInfo else []:
+        if getattr(fi, "Key", b"") == b"StringFileInfo":
+            for st in fi.StringTable:
+                tables.append((st.LangID.decode("latin-1").lower(),
+                               {k.decode("utf-8", "replace"): v.decode("utf-8", "replace") for k, v in st.entries.items()}))
+    out["string_tables"] = [t[0] for t in tables]
+    if tables:
+        out["primary_strings"] = tables[0][1]
+    return out
 
 
 def actual(rep):
@@ -79,6 +109,13 @@ def actual(rep):
                subsystem=dna.get("subsystem"), is_dll=dna.get("is_dll"),
                dotnet=dna.get("dotnet"))
     got["sections"] = [(s["name"], round(s["entropy"], 4)) for s in rep.get("sections") or []]
+    got["imphash"] = rep["hashes"].get("imphash")
+    vi = rep.get("version_info")
+    if vi:
+        got["fixed_file_version"] = vi.get("fixed_file_version")
+        got["string_tables"] = [t["lang_codepage"] for t in vi.get("tables") or []]
+        if vi.get("tables"):
+            got["primary_strings"] = vi["tables"][0]["strings"]
     return got
 
 
