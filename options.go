@@ -12,6 +12,8 @@ import (
 type Option func(*config) error
 
 type config struct {
+	workers     int
+	ordered     bool
 	lang        string
 	satFS       fs.FS
 	satPath     string
