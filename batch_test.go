@@ -69,6 +69,7 @@ func TestAnalyzeAllBreakAndCancel(t *testing.T) {
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	start := time.Now()
 	count := 0
 	for range AnalyzeAll(ctx, endless) {
