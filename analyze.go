@@ -135,6 +135,7 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 		rep.setHashes(&sums)
 	}
 	rep.setPE(f, perr)
+	rep.setSignature(f, c)
 	rep.localize(ctx, f, c)
 	// A parse that ctx cut short may still be running over b.
 	return ctx.Err() == nil

@@ -6,8 +6,10 @@ import (
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -207,4 +209,59 @@ func TestAnalyzeLocalized(t *testing.T) {
 	rep, err = Analyze(context.Background(), p, WithoutSatellites())
 	require.NoError(t, err)
 	assert.Nil(t, rep.Localized)
+}
+
+func testRoots(t *testing.T) *x509.CertPool {
+	pem, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pki", "root-ca.pem"))
+	require.NoError(t, err)
+	pool := x509.NewCertPool()
+	require.True(t, pool.AppendCertsFromPEM(pem))
+	return pool
+}
+
+func TestAnalyzeSignatures(t *testing.T) {
+	dir := filepath.Join(testutil.RepoRoot(), "testdata", "pe")
+	roots := testRoots(t)
+	tests := []struct {
+		file                        string
+		roots                       bool
+		signed, integrity, verified bool
+		signers                     int
+		timestamp                   string
+	}{
+		{"mingw-console-x64.exe", true, false, false, false, 0, ""},
+		{"signed-mingw-console-x64.exe", true, true, true, true, 1, ""},
+		{"signed-mingw-console-x64.exe", false, true, true, false, 1, ""},
+		{"signed-nested-mingw-console-x64.exe", true, true, true, true, 2, ""},
+		{"signed-tampered-mingw-console-x64.exe", true, true, false, false, 1, ""},
+		{"signed-ts-mingw-console-x64.exe", true, true, true, true, 1, "2026-06-01T00:01:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s/roots=%v", tt.file, tt.roots), func(t *testing.T) {
+			var opts []Option
+			if tt.roots {
+				opts = append(opts, WithRoots(roots))
+			}
+			rep, err := Analyze(context.Background(), filepath.Join(dir, tt.file), opts...)
+			require.NoError(t, err)
+			sg := rep.Signature
+			require.NotNil(t, sg)
+			assert.Equal(t, tt.signed, sg.Signed)
+			assert.Equal(t, tt.integrity, sg.IntegrityOK)
+			assert.Equal(t, tt.verified, sg.Verified)
+			assert.Len(t, sg.Signers, tt.signers)
+			assert.Equal(t, tt.timestamp, sg.Timestamp)
+			if !tt.signed {
+				assert.Equal(t, "unknown", sg.CatalogStatus)
+			}
+			assert.Len(t, rep.Hashes.Authentihash, 64)
+			assert.Len(t, rep.Hashes.AuthentihashSHA1, 40)
+		})
+	}
+	// Signing does not change the authentihash: the signed copies share the
+	// unsigned file's.
+	a, _ := Analyze(context.Background(), filepath.Join(dir, "mingw-console-x64.exe"))
+	b, _ := Analyze(context.Background(), filepath.Join(dir, "signed-mingw-console-x64.exe"))
+	assert.Equal(t, a.Hashes.Authentihash, b.Hashes.Authentihash)
+	assert.NotEqual(t, a.Hashes.SHA256, b.Hashes.SHA256)
 }

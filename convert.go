@@ -12,6 +12,7 @@ import (
 
 	"github.com/filerep/filerep/hash"
 	"github.com/filerep/filerep/pe"
+	"github.com/filerep/filerep/pe/authenticode"
 	"github.com/filerep/filerep/pe/rsrc"
 )
 
@@ -193,5 +194,79 @@ func (r *FileReport) localize(ctx context.Context, f *pe.File, c *config) {
 	r.Localized = loc
 	if r.MUI != nil {
 		r.MUI.SatellitePath = loc.SatellitePath
+	}
+}
+
+// setSignature fills the authentihash and the signature block.
+func (r *FileReport) setSignature(f *pe.File, c *config) {
+	if f == nil || f.Size != r.File.Size {
+		return // parsed from a prefix: the digests need the whole file
+	}
+	signed := f.HasCertificateTable()
+	if signed || c.authAlways || f.Size <= AuthentihashAutoLimit {
+		if h, err := f.Authentihash(); err == nil {
+			r.Hashes.Authentihash = hex.EncodeToString(h)
+		}
+		if h, err := f.AuthentihashSHA1(); err == nil {
+			r.Hashes.AuthentihashSHA1 = hex.EncodeToString(h)
+		}
+	}
+	sig, err := f.Signature()
+	out := &Signature{}
+	r.Signature = out
+	if errors.Is(err, authenticode.ErrNotSigned) {
+		out.CatalogStatus = "unknown"
+		return
+	}
+	if err != nil {
+		out.Errors = append(out.Errors, err.Error())
+	}
+	if sig == nil {
+		return
+	}
+	out.Signed = sig.Signed
+	for _, e := range sig.Errors {
+		out.Errors = append(out.Errors, e.Error())
+	}
+	res, verr := sig.Verify(authenticode.VerifyOptions{Roots: c.roots, AtSigningTime: true})
+	if verr != nil {
+		out.Errors = append(out.Errors, verr.Error())
+	}
+	if res != nil {
+		out.Verified = res.Verified
+	}
+	seen := map[string]bool{}
+	for i, si := range sig.Signatures {
+		s := Signer{
+			Subject: si.Signer.Subject, Issuer: si.Signer.Issuer, Serial: si.Signer.Serial,
+			DigestAlgorithm: si.DigestAlgorithm, Nested: si.Depth > 0,
+			DigestMatches: si.DigestMatches, SignatureValid: si.Signer.SignatureValid,
+		}
+		if si.Signer.Certificate != nil {
+			s.Thumbprint = si.Signer.Certificate.SHA256
+		}
+		if !si.Signer.SigningTime.IsZero() {
+			s.Timestamp = si.Signer.SigningTime.UTC().Format(time.RFC3339)
+		}
+		if res != nil && i < len(res.Signatures) {
+			s.Verified = res.Signatures[i].Verified
+		}
+		if i == 0 {
+			out.IntegrityOK = si.DigestMatches && si.Signer.SignatureValid
+			out.DigestAlgorithm = si.DigestAlgorithm
+			out.Timestamp, out.TimestampSource = s.Timestamp, string(si.Signer.SigningTimeSource)
+			out.ProgramName = si.ProgramName
+		}
+		out.Signers = append(out.Signers, s)
+		for _, cert := range si.Certificates {
+			if seen[cert.SHA256] {
+				continue
+			}
+			seen[cert.SHA256] = true
+			out.Certificates = append(out.Certificates, CertInfo{
+				Subject: cert.Subject, Issuer: cert.Issuer, Serial: cert.Serial, SHA256: cert.SHA256,
+				NotBefore: cert.NotBefore.UTC().Format(time.RFC3339), NotAfter: cert.NotAfter.UTC().Format(time.RFC3339),
+			})
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package filerep
 
 import (
+	"crypto/x509"
 	"fmt"
 	"io/fs"
 
@@ -12,6 +13,8 @@ import (
 type Option func(*config) error
 
 type config struct {
+	roots       *x509.CertPool
+	authAlways  bool
 	workers     int
 	ordered     bool
 	lang        string
@@ -97,4 +100,24 @@ func WithSatellites(fsys fs.FS, path string) Option {
 // for Analyze.
 func WithoutSatellites() Option {
 	return func(c *config) error { c.noSat = true; return nil }
+}
+
+// WithRoots sets the root certificates Authenticode signatures must chain
+// to (with the code-signing usage) to count as verified. Trust is never
+// taken from the system store or the network. Default: none, so no
+// signature is verified (integrity is still checked).
+func WithRoots(pool *x509.CertPool) Option {
+	return func(c *config) error { c.roots = pool; return nil }
+}
+
+// AuthentihashAutoLimit is the size up to which an unsigned file's
+// authentihash is computed by default (signed files always get it).
+const AuthentihashAutoLimit = 64 << 20
+
+// WithAuthentihash(true) computes the authentihash of every file. By
+// default it is computed for signed files and for files up to
+// [AuthentihashAutoLimit]: for a large unsigned file it would be one more
+// SHA-256 pass for a digest nothing needs.
+func WithAuthentihash(always bool) Option {
+	return func(c *config) error { c.authAlways = always; return nil }
 }

@@ -106,6 +106,34 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		row("Entropy", fmt.Sprintf("%.6f", *r.File.Entropy))
 	}
 
+	if sg := r.Signature; sg != nil {
+		fmt.Fprintln(bw, "\nDigital signature")
+		switch {
+		case !sg.Signed:
+			row("Signed", "No (catalog status "+sg.CatalogStatus+")")
+		default:
+			state := "signature intact"
+			if !sg.IntegrityOK {
+				state = "INVALID: the file or its signature was changed"
+			}
+			trust := "not verified (no trusted root supplied, or the chain does not reach one)"
+			if sg.Verified {
+				trust = "verified to a supplied root"
+			}
+			row("Signed", fmt.Sprintf("Yes, %s; %s", state, trust))
+			for i, s := range sg.Signers {
+				label := "Signer"
+				if i > 0 {
+					label = "Nested signer"
+				}
+				row(label, fmt.Sprintf("%s (issuer %s, %s)", s.Subject, s.Issuer, s.DigestAlgorithm))
+			}
+			if sg.Timestamp != "" {
+				row("Signing time", fmt.Sprintf("%s (%s)", sg.Timestamp, sg.TimestampSource))
+			}
+		}
+	}
+
 	if p := r.PE; p != nil {
 		fmt.Fprintln(bw, "\nMore details")
 		if p.Timestamp != "" {

@@ -22,6 +22,7 @@ type FileReport struct {
 	DNA         *DNA         `json:"dna,omitempty"`
 	PE          *PEDetails   `json:"pe,omitempty"`
 	Sections    []Section    `json:"sections,omitempty"`
+	Signature   *Signature   `json:"signature,omitempty"`
 	Anomalies   []string     `json:"anomalies,omitempty"` // "id: sentence", ids are stable
 	Errors      []string     `json:"errors,omitempty"`    // what could not be read, and why
 
@@ -177,3 +178,49 @@ type LocalizedString struct {
 
 // MaxLocalizedStrings caps Localized.Strings.
 const MaxLocalizedStrings = 256
+
+// Signature is the Authenticode block. An unsigned file has Signed false
+// and CatalogStatus "unknown": Windows system files are signed through
+// catalogs, which only a knowledge base with the host's catalogs can tell.
+type Signature struct {
+	Signed        bool   `json:"signed"`
+	CatalogStatus string `json:"catalog_status,omitempty"` // "unknown" or "member"
+	// Verified: the primary signature is intact and its signer chains, with
+	// the code-signing usage, to the roots the caller supplied
+	// (WithRoots). Never the system store, never the network.
+	Verified bool `json:"verified"`
+	// IntegrityOK: the signed digest equals the file's authentihash and
+	// the signer's signature over it is valid (trust aside).
+	IntegrityOK     bool       `json:"integrity_ok"`
+	DigestAlgorithm string     `json:"digest_algorithm,omitempty"`
+	Timestamp       string     `json:"timestamp,omitempty"` // RFC 3339, from a valid countersignature
+	TimestampSource string     `json:"timestamp_source,omitempty"`
+	ProgramName     string     `json:"program_name,omitempty"`
+	Signers         []Signer   `json:"signers,omitempty"` // primary first, then nested signatures
+	Certificates    []CertInfo `json:"certificates,omitempty"`
+	Errors          []string   `json:"errors,omitempty"`
+}
+
+// Signer is one signature's signer.
+type Signer struct {
+	Subject         string `json:"subject"`
+	Issuer          string `json:"issuer"`
+	Serial          string `json:"serial"`
+	Thumbprint      string `json:"thumbprint,omitempty"` // SHA-256 of the signer certificate
+	DigestAlgorithm string `json:"digest_algorithm,omitempty"`
+	Nested          bool   `json:"nested,omitempty"`
+	DigestMatches   bool   `json:"digest_matches"`
+	SignatureValid  bool   `json:"signature_valid"`
+	Verified        bool   `json:"verified"`
+	Timestamp       string `json:"timestamp,omitempty"`
+}
+
+// CertInfo is a certificate carried in a signature.
+type CertInfo struct {
+	Subject   string `json:"subject"`
+	Issuer    string `json:"issuer"`
+	Serial    string `json:"serial"`
+	NotBefore string `json:"not_before"`
+	NotAfter  string `json:"not_after"`
+	SHA256    string `json:"sha256"`
+}

@@ -43,6 +43,9 @@ type File struct {
 	Errors    []error
 
 	data []byte
+
+	clrRefs []string // CLR AssemblyRef names, for detection (detect.go)
+	auth    authState
 }
 
 // Import is one DLL of the import directory with its functions.
@@ -173,6 +176,7 @@ func (f *File) absorb(res *dirResult, an *anomalies) {
 	f.TLSCallbacks = res.tlsCallbacks
 	f.Resources = res.resources
 	f.IsDriver = res.isDriver
+	f.clrRefs = res.clrRefs
 	if res.clrParsed {
 		f.CLRVersion = res.clrVersion
 	}

@@ -71,6 +71,7 @@ type dirResult struct {
 	resources    []Resource
 	clrVersion   string
 	clrParsed    bool
+	clrRefs      []string // names of the CLR AssemblyRef rows (detect.go reads them)
 	isDriver     bool
 	anomalies    []string
 	logged       []string
@@ -200,12 +201,53 @@ func copyResults(f *peparser.File, res *dirResult) {
 			res.clrVersion = strings.TrimRight(f.CLR.MetadataHeader.Version, "\x00")
 		}
 	})
+	guard("clr refs", func() {
+		res.clrRefs = clrAssemblyRefs(f)
+	})
 	guard("driver", func() {
 		if f.NtHeader.OptionalHeader != nil {
 			res.isDriver = f.IsDriver()
 		}
 	})
 	res.anomalies = append(res.anomalies, f.Anomalies...)
+}
+
+// maxCLRRefs caps the AssemblyRef names kept; real assemblies reference
+// a few dozen.
+const maxCLRRefs = 256
+
+// clrAssemblyRefs returns the names of the CLR metadata's AssemblyRef rows,
+// read from the #Strings heap, each at most maxNameLen bytes.
+func clrAssemblyRefs(f *peparser.File) []string {
+	if !f.FileInfo.HasCLR {
+		return nil
+	}
+	t := f.CLR.MetadataTables[peparser.AssemblyRef]
+	if t == nil {
+		return nil
+	}
+	rows, ok := t.Content.([]peparser.AssemblyRefTableRow)
+	if !ok {
+		return nil
+	}
+	heap := f.CLR.MetadataStreams["#Strings"]
+	var out []string
+	for _, r := range rows {
+		if len(out) >= maxCLRRefs {
+			break
+		}
+		if int64(r.Name) >= int64(len(heap)) {
+			continue
+		}
+		s := heap[r.Name:min(len(heap), int(r.Name)+maxNameLen)]
+		if i := bytes.IndexByte(s, 0); i >= 0 {
+			s = s[:i]
+		}
+		if len(s) > 0 {
+			out = append(out, string(s))
+		}
+	}
+	return out
 }
 
 // walkResources flattens the type → name → language tree. Depth is fixed

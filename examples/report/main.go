@@ -11,6 +11,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"flag"
@@ -33,9 +34,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fl.Bool("json", false, "print one JSON report per line")
 	timeout := fl.Duration("timeout", 30*time.Second, "time allowed per file")
 	fast := fl.Bool("fast", false, "parse only headers and sections")
+	roots := fl.String("roots", "", "PEM file of root certificates that signatures must chain to (default: none; never the system store)")
 	lang := fl.String("lang", "", "UI language for the localized fields of MUI files, e.g. fr-FR (default: the file's fallback language)")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: report [-json] [-fast] [-lang TAG] [-timeout D] FILE...")
+		fmt.Fprintln(stderr, "usage: report [-json] [-fast] [-lang TAG] [-roots PEM] [-timeout D] FILE...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -45,12 +47,26 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fl.Usage()
 		return 2
 	}
+	opts := []filerep.Option{filerep.WithFast(*fast), filerep.WithLanguage(*lang)}
+	if *roots != "" {
+		pem, err := os.ReadFile(*roots)
+		if err != nil {
+			fmt.Fprintln(stderr, "report:", err)
+			return 2
+		}
+		pool := x509.NewCertPool()
+		if !pool.AppendCertsFromPEM(pem) {
+			fmt.Fprintf(stderr, "report: %s holds no PEM certificate\n", *roots)
+			return 2
+		}
+		opts = append(opts, filerep.WithRoots(pool))
+	}
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
 	code := 0
 	for i, path := range fl.Args() {
 		ctx, cancel := context.WithTimeout(context.Background(), *timeout)
-		rep, err := filerep.Analyze(ctx, path, filerep.WithFast(*fast), filerep.WithLanguage(*lang))
+		rep, err := filerep.Analyze(ctx, path, opts...)
 		cancel()
 		if unreadable(err) {
 			code = 1

@@ -1,0 +1,85 @@
+package authenticode
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors. Test for them with [errors.Is]; the errors this package
+// returns wrap them with the structure (and, for file structures, the
+// offset) where the problem lies.
+var (
+	// ErrNotSigned means the file has no certificate table, or a table
+	// without a PKCS#7 SignedData entry.
+	ErrNotSigned = errors.New("authenticode: not signed")
+
+	// ErrMalformed means a structure is present but cannot be decoded: a
+	// bad WIN_CERTIFICATE header, DER that does not parse, a missing
+	// mandatory field, or header offsets that make no sense.
+	ErrMalformed = errors.New("authenticode: malformed")
+
+	// ErrTruncated means a structure runs past the end of the data.
+	ErrTruncated = errors.New("authenticode: truncated")
+
+	// ErrLimit means a structure exceeds one of the caps in limits.go;
+	// the rest of it was not decoded.
+	ErrLimit = errors.New("authenticode: limit exceeded")
+
+	// ErrUnsupported means an algorithm or key type this package does not
+	// implement (e.g. RSA-PSS or DSA signatures, an unknown digest).
+	ErrUnsupported = errors.New("authenticode: unsupported algorithm")
+
+	// ErrDigestMismatch means the file digest embedded in a signature is
+	// not the authentihash of the file: the file changed after signing.
+	ErrDigestMismatch = errors.New("authenticode: file digest mismatch")
+
+	// ErrBadSignature means a signer's signature does not verify: its
+	// messageDigest or contentType attribute does not match the signed
+	// content, or the signature over the authenticated attributes fails.
+	ErrBadSignature = errors.New("authenticode: invalid signature")
+
+	// ErrNoSignerCert means the certificate named by a SignerInfo is not
+	// among the certificates carried with the signature.
+	ErrNoSignerCert = errors.New("authenticode: signer certificate not found")
+
+	// ErrNoRoots means [VerifyOptions.Roots] is nil. Trust is never taken
+	// from the system store, so nothing can be verified without roots.
+	ErrNoRoots = errors.New("authenticode: no roots supplied")
+
+	// ErrUntrusted means no chain from the signer certificate to the
+	// supplied roots was valid for code signing (or time stamping) at the
+	// time checked. The wrapped error is crypto/x509's reason.
+	ErrUntrusted = errors.New("authenticode: certificate chain not trusted")
+)
+
+// FormatError reports a structure that could not be decoded. Offset is a
+// file offset for file-level structures (the certificate table and its
+// WIN_CERTIFICATE entries) and -1 inside DER, where Struct names the
+// ASN.1 structure instead. It unwraps to a sentinel, usually
+// [ErrMalformed], [ErrTruncated] or [ErrLimit].
+type FormatError struct {
+	Offset int64  // file offset, or -1 when not meaningful
+	Struct string // e.g. "WIN_CERTIFICATE", "SignerInfo"
+	Msg    string // what is wrong, lower case
+	Err    error  // the sentinel
+}
+
+// Error implements error: "authenticode: <msg> in <struct>[ at 0x<offset>]".
+func (e *FormatError) Error() string {
+	if e.Offset < 0 {
+		return fmt.Sprintf("authenticode: %s in %s", e.Msg, e.Struct)
+	}
+	return fmt.Sprintf("authenticode: %s in %s at 0x%x", e.Msg, e.Struct, e.Offset)
+}
+
+// Unwrap returns the sentinel the error belongs to.
+func (e *FormatError) Unwrap() error { return e.Err }
+
+func formatErr(sentinel error, off int64, st, format string, args ...any) error {
+	return &FormatError{Offset: off, Struct: st, Msg: fmt.Sprintf(format, args...), Err: sentinel}
+}
+
+// derErr reports a DER decoding problem inside structure st.
+func derErr(st, format string, args ...any) error {
+	return formatErr(ErrMalformed, -1, st, format, args...)
+}
