@@ -137,6 +137,7 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 	rep.setPE(f, perr)
 	rep.setSignature(f, c)
 	rep.localize(ctx, f, c)
+	rep.evaluate(ctx, c)
 	// A parse that ctx cut short may still be running over b.
 	return ctx.Err() == nil
 }
@@ -183,6 +184,7 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 	}
 	rep.setPE(f, perr)
 	rep.localize(ctx, f, c)
+	rep.evaluate(ctx, c)
 	if f != nil && !imageOnly {
 		// Section entropy and the data directories need the whole image.
 		for i := range rep.Sections {

@@ -14,6 +14,7 @@ import (
 	"github.com/filerep/filerep/pe"
 	"github.com/filerep/filerep/pe/authenticode"
 	"github.com/filerep/filerep/pe/rsrc"
+	"github.com/filerep/filerep/reputation"
 )
 
 // This file is the one place where pe and hash results become a
@@ -269,4 +270,72 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 			})
 		}
 	}
+}
+
+// subject gathers the report's trust-relevant facts for the verdict.
+func (r *FileReport) subject() *reputation.Subject {
+	s := &reputation.Subject{
+		Name: r.File.Name, MD5: r.Hashes.MD5, SHA1: r.Hashes.SHA1, SHA256: r.Hashes.SHA256,
+		Authentihash: r.Hashes.Authentihash, AuthentihashSHA1: r.Hashes.AuthentihashSHA1,
+		Kind: string(r.File.Kind),
+	}
+	if r.File.Entropy != nil {
+		s.Entropy = *r.File.Entropy
+	}
+	if vi := r.VersionInfo; vi != nil {
+		s.Claims = reputation.Claims{
+			CompanyName: vi.CompanyName, ProductName: vi.ProductName, FileDescription: vi.FileDescription,
+			OriginalFilename: vi.OriginalFilename, FileVersion: vi.FileVersion,
+		}
+	}
+	if sg := r.Signature; sg != nil && sg.Signed {
+		s.Signature = reputation.SignatureFacts{Present: true, IntegrityOK: sg.IntegrityOK, ChainVerified: sg.Verified}
+		if len(sg.Signers) > 0 {
+			s.Signature.SignerSubject = sg.Signers[0].Subject
+			s.Signature.SignerThumbprint = sg.Signers[0].Thumbprint
+		}
+	}
+	if d := r.DNA; d != nil {
+		s.DotNet = d.DotNet
+	}
+	for _, a := range r.Anomalies {
+		id, _, _ := strings.Cut(a, ":")
+		s.Anomalies = append(s.Anomalies, id)
+	}
+	r.detectionSubject(s)
+	return s
+}
+
+// evaluate computes the verdict. Its errors (a failing knowledge base)
+// are report errors; the verdict is then absent rather than guessed.
+func (r *FileReport) evaluate(ctx context.Context, c *config) {
+	if len(r.errs) > 0 && r.Hashes.SHA256 == "" {
+		return // nothing was read
+	}
+	obs := c.obs
+	if obs.Telemetry == nil && c.telemetryOf != nil && r.Hashes.SHA256 != "" {
+		obs.Telemetry = c.telemetryOf(r.Hashes.SHA256, r.File.Name)
+	}
+	r.Telemetry = obs.Telemetry
+	if obs.Path == "" && looksWindows(r.File.Path) {
+		obs.Path = r.File.Path
+	}
+	if t := obs.Telemetry; t != nil && t.TypicalPath != nil {
+		r.TypicalPath = t.TypicalPath.Value
+	} else if c.kb != nil {
+		if tp, err := c.kb.TypicalPaths(ctx, r.File.Name); err == nil && len(tp.Paths) > 0 {
+			r.TypicalPath = tp.Paths[0].Path
+		}
+	}
+	v, err := reputation.Evaluate(ctx, r.subject(), c.kb, &obs, c.policy)
+	if err != nil {
+		r.fail(err)
+		return
+	}
+	r.Verdict = v
+}
+
+// looksWindows reports a Windows path: a drive letter or backslashes.
+func looksWindows(p string) bool {
+	return strings.Contains(p, `\`) || (len(p) >= 2 && p[1] == ':')
 }

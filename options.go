@@ -6,6 +6,8 @@ import (
 	"io/fs"
 
 	"github.com/filerep/filerep/pe"
+	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/stats"
 )
 
 // Option configures Analyze. A bad value makes Analyze fail before any
@@ -13,6 +15,10 @@ import (
 type Option func(*config) error
 
 type config struct {
+	kb          reputation.KnowledgeBase
+	obs         reputation.Observation
+	policy      *reputation.Policy
+	telemetryOf func(sha256, name string) *stats.Summary
 	roots       *x509.CertPool
 	authAlways  bool
 	workers     int
@@ -120,4 +126,39 @@ const AuthentihashAutoLimit = 64 << 20
 // SHA-256 pass for a digest nothing needs.
 func WithAuthentihash(always bool) Option {
 	return func(c *config) error { c.authAlways = always; return nil }
+}
+
+// WithKnowledgeBase gives the verdict a knowledge base: known-good and
+// known-bad hashes, trusted publishers, typical paths, catalog members.
+// Default: none, so the verdict rests on the file's own evidence (and is
+// never "safe" without a verified signature).
+func WithKnowledgeBase(kb reputation.KnowledgeBase) Option {
+	return func(c *config) error { c.kb = kb; return nil }
+}
+
+// WithHostPath tells the verdict where the file lives on its Windows host,
+// e.g. `C:\Windows\System32\alg.exe`, for the typical-path signals.
+// Default: the analysed path when it is a Windows path (a drive letter or
+// backslashes), else unknown.
+func WithHostPath(p string) Option {
+	return func(c *config) error { c.obs.Path = p; return nil }
+}
+
+// WithTelemetry gives the verdict the crowd telemetry summary of the file
+// (prevalence) and fills the report's typical path from it. Default: none.
+func WithTelemetry(s *stats.Summary) Option {
+	return func(c *config) error { c.obs.Telemetry = s; return nil }
+}
+
+// WithPolicy replaces the verdict's weights and thresholds
+// (reputation.DefaultPolicy by default).
+func WithPolicy(p reputation.Policy) Option {
+	return func(c *config) error { c.policy = &p; return nil }
+}
+
+// WithTelemetrySource looks up each file's telemetry summary by its
+// SHA-256 (and name, for a roll-up across versions) once it is hashed:
+// the form a batch over many files needs. A nil result means none.
+func WithTelemetrySource(fn func(sha256, name string) *stats.Summary) Option {
+	return func(c *config) error { c.telemetryOf = fn; return nil }
 }

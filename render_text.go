@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/filerep/filerep/pe/rsrc"
+	"github.com/filerep/filerep/stats"
 )
 
 // WriteText writes the report as text laid out like a file-reputation web
@@ -16,6 +17,14 @@ func (r *FileReport) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
 	row := func(k, v string) { fmt.Fprintf(bw, "| %s: | %s |\n", k, v) }
 
+	if v := r.Verdict; v != nil {
+		fmt.Fprintln(bw, "Should I block it?")
+		fmt.Fprintf(bw, "%s (score %d/100)\n", v.Summary, v.Score)
+		for _, rs := range v.Reasons {
+			fmt.Fprintf(bw, "  %+d %s: %s\n", rs.Weight, rs.Signal, rs.Detail)
+		}
+		fmt.Fprintln(bw)
+	}
 	fmt.Fprintln(bw, r.File.Name)
 	// Like Windows, show the version strings of the satellite in the
 	// chosen language when there is one (the JSON has both).
@@ -56,6 +65,12 @@ func (r *FileReport) WriteText(w io.Writer) error {
 				row(kv[0], kv[1])
 			}
 		}
+	}
+	if r.Verdict != nil && r.Verdict.Statement != "" {
+		fmt.Fprintln(bw, r.Verdict.Statement)
+	}
+	if r.TypicalPath != "" {
+		row("Typical file path", r.TypicalPath)
 	}
 	if r.Localized != nil {
 		row("Localized from", fmt.Sprintf("%s (%s)", r.Localized.SatellitePath, r.Localized.Language))
@@ -183,6 +198,16 @@ func (r *FileReport) WriteText(w io.Writer) error {
 	}
 	list("Anomalies", r.Anomalies)
 	list("Errors", r.Errors)
+	if r.Telemetry != nil {
+		fmt.Fprintln(bw)
+		product := r.File.Name
+		if vi != nil && vi.FileDescription != "" {
+			product = vi.FileDescription
+		}
+		if err := stats.WriteText(bw, r.Telemetry, stats.WithProduct(product)); err != nil {
+			return err
+		}
+	}
 	return bw.Flush()
 }
 

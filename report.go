@@ -3,6 +3,8 @@ package filerep
 import (
 	"github.com/filerep/filerep/pe"
 	"github.com/filerep/filerep/pe/rsrc"
+	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/stats"
 )
 
 // Schema is the value of FileReport.Schema for this shape of report.
@@ -13,18 +15,25 @@ const Schema = "filerep/v1"
 // omitted, never invented. Blocks that later versions fill (version_info,
 // signature, verdict, …) are absent until then.
 type FileReport struct {
-	Schema      string       `json:"schema"`
-	File        FileInfo     `json:"file"`
-	Hashes      Hashes       `json:"hashes"`
-	VersionInfo *VersionInfo `json:"version_info,omitempty"`
-	MUI         *MUI         `json:"mui,omitempty"`
-	Localized   *Localized   `json:"localized,omitempty"`
-	DNA         *DNA         `json:"dna,omitempty"`
-	PE          *PEDetails   `json:"pe,omitempty"`
-	Sections    []Section    `json:"sections,omitempty"`
-	Signature   *Signature   `json:"signature,omitempty"`
-	Anomalies   []string     `json:"anomalies,omitempty"` // "id: sentence", ids are stable
-	Errors      []string     `json:"errors,omitempty"`    // what could not be read, and why
+	Schema      string              `json:"schema"`
+	File        FileInfo            `json:"file"`
+	Hashes      Hashes              `json:"hashes"`
+	VersionInfo *VersionInfo        `json:"version_info,omitempty"`
+	MUI         *MUI                `json:"mui,omitempty"`
+	Localized   *Localized          `json:"localized,omitempty"`
+	DNA         *DNA                `json:"dna,omitempty"`
+	PE          *PEDetails          `json:"pe,omitempty"`
+	Sections    []Section           `json:"sections,omitempty"`
+	Signature   *Signature          `json:"signature,omitempty"`
+	Anomalies   []string            `json:"anomalies,omitempty"` // "id: sentence", ids are stable
+	Errors      []string            `json:"errors,omitempty"`    // what could not be read, and why
+	Verdict     *reputation.Verdict `json:"verdict,omitempty"`
+	// TypicalPath is where the file usually lives, from the crowd
+	// telemetry or the knowledge base.
+	TypicalPath string `json:"typical_path,omitempty"`
+	// Telemetry is the crowd telemetry summary of the file, when one was
+	// supplied (telemetry.md's summary shape).
+	Telemetry *stats.Summary `json:"telemetry,omitempty"`
 
 	errs    []error // the errors behind Errors, for errors.Is
 	entropy float64

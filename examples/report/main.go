@@ -22,6 +22,9 @@ import (
 	"time"
 
 	"github.com/filerep/filerep"
+	"github.com/filerep/filerep/pe/authenticode"
+	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/stats"
 )
 
 func main() {
@@ -35,9 +38,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	timeout := fl.Duration("timeout", 30*time.Second, "time allowed per file")
 	fast := fl.Bool("fast", false, "parse only headers and sections")
 	roots := fl.String("roots", "", "PEM file of root certificates that signatures must chain to (default: none; never the system store)")
+	kbPath := fl.String("kb", "", "knowledge base file (default: the embedded default, created in the user cache on first use; \"none\" for none)")
+	catalogs := fl.String("catalogs", "", "folder of Windows catalog files (.cat, e.g. a copy of System32\\CatRoot) to index for this run")
+	hostPath := fl.String("host-path", "", "the file's path on its Windows host, e.g. C:\\Windows\\System32\\alg.exe (typical-path signals)")
+	telemetry := fl.String("telemetry", "", "JSON Lines of telemetry samples (telemetry.md): shows each file's crowd statistics")
 	lang := fl.String("lang", "", "UI language for the localized fields of MUI files, e.g. fr-FR (default: the file's fallback language)")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: report [-json] [-fast] [-lang TAG] [-roots PEM] [-timeout D] FILE...")
+		fmt.Fprintln(stderr, "usage: report [-json] [-fast] [-lang TAG] [-roots PEM] [-kb FILE|none] [-catalogs DIR] [-host-path WINPATH] [-telemetry SAMPLES.jsonl] [-timeout D] FILE...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -48,18 +55,54 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts := []filerep.Option{filerep.WithFast(*fast), filerep.WithLanguage(*lang)}
+	var rootPool *x509.CertPool
 	if *roots != "" {
 		pem, err := os.ReadFile(*roots)
 		if err != nil {
 			fmt.Fprintln(stderr, "report:", err)
 			return 2
 		}
-		pool := x509.NewCertPool()
-		if !pool.AppendCertsFromPEM(pem) {
+		rootPool = x509.NewCertPool()
+		if !rootPool.AppendCertsFromPEM(pem) {
 			fmt.Fprintf(stderr, "report: %s holds no PEM certificate\n", *roots)
 			return 2
 		}
-		opts = append(opts, filerep.WithRoots(pool))
+		opts = append(opts, filerep.WithRoots(rootPool))
+	}
+	kb, closeKB, err := openKB(*kbPath)
+	if err != nil {
+		fmt.Fprintln(stderr, "report:", err)
+		return 2
+	}
+	defer closeKB()
+	if *catalogs != "" {
+		mem := reputation.NewMemKB()
+		res, err := reputation.IndexCatalogs(context.Background(), os.DirFS(*catalogs), mem,
+			authenticode.VerifyOptions{Roots: rootPool})
+		if err != nil {
+			fmt.Fprintln(stderr, "report:", err)
+			return 2
+		}
+		fmt.Fprintf(stderr, "report: %d catalogs (%d verified), %d members indexed\n", res.Catalogs, res.Verified, res.Members)
+		if kb != nil {
+			kb = reputation.Layered{mem, kb}
+		} else {
+			kb = mem
+		}
+	}
+	if kb != nil {
+		opts = append(opts, filerep.WithKnowledgeBase(kb))
+	}
+	if *hostPath != "" {
+		opts = append(opts, filerep.WithHostPath(*hostPath))
+	}
+	if *telemetry != "" {
+		src, err := loadTelemetry(*telemetry)
+		if err != nil {
+			fmt.Fprintln(stderr, "report:", err)
+			return 2
+		}
+		opts = append(opts, filerep.WithTelemetrySource(src))
 	}
 	enc := json.NewEncoder(stdout)
 	enc.SetEscapeHTML(false)
@@ -95,4 +138,50 @@ func unreadable(err error) bool {
 	var pe *fs.PathError
 	return errors.Is(err, fs.ErrNotExist) || errors.Is(err, fs.ErrPermission) ||
 		errors.Is(err, filerep.ErrNotRegular) || errors.As(err, &pe)
+}
+
+// loadTelemetry aggregates a JSON Lines file of samples and returns the
+// lookup Analyze uses: the file's own summary by SHA-256, else the
+// roll-up of its name across versions.
+func loadTelemetry(name string) (func(sha256, name string) *stats.Summary, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	agg, err := stats.NewAggregator()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := stats.ReadJSONL(context.Background(), f, agg); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return func(sha256, fileName string) *stats.Summary {
+		if s, ok := agg.Summary(sha256); ok {
+			return s
+		}
+		if s, ok := agg.NameSummary(fileName); ok {
+			return s
+		}
+		return nil
+	}, nil
+}
+
+// openKB opens the knowledge base the flags name: "" the embedded default
+// (created on first use), "none" none, else an existing file.
+func openKB(path string) (reputation.KnowledgeBase, func(), error) {
+	var st *reputation.Store
+	var err error
+	switch path {
+	case "none":
+		return nil, func() {}, nil
+	case "":
+		st, err = reputation.Default()
+	default:
+		st, err = reputation.Open(path, reputation.WithReadOnly())
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	return st, func() { st.Close() }, nil
 }

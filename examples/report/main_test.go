@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/filerep/filerep/internal/testutil"
+	"github.com/filerep/filerep/stats"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -60,4 +61,99 @@ func TestReportUsage(t *testing.T) {
 	assert.Equal(t, 2, run(nil, &stdout, &stderr))
 	assert.Equal(t, 2, run([]string{"-nosuchflag"}, &stdout, &stderr))
 	assert.Empty(t, stdout.String())
+}
+
+// TestReportTelemetry: generated samples reproducing the seed page are
+// aggregated, and the report of a file named alg.exe shows the page's
+// lower half under its own report, with the typical path from telemetry.
+func TestReportTelemetry(t *testing.T) {
+	dir := t.TempDir()
+	samples := filepath.Join(dir, "samples.jsonl")
+	f, err := os.Create(samples)
+	require.NoError(t, err)
+	seq, err := stats.Synthesize(stats.AlgExeProfile(), 1)
+	require.NoError(t, err)
+	enc := json.NewEncoder(f)
+	for s := range seq {
+		require.NoError(t, enc.Encode(s))
+	}
+	require.NoError(t, f.Close())
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pe", "spoof-msft.exe"))
+	require.NoError(t, err)
+	alg := filepath.Join(dir, "alg.exe")
+	require.NoError(t, os.WriteFile(alg, b, 0o644))
+
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"-telemetry", samples, alg}, &stdout, &stderr), stderr.String())
+	out := stdout.String()
+	for _, want := range []string{
+		`| Typical file path: | C:\Windows\System32\alg.exe |`,
+		"| Windows 7 Home Premium | 58.50% |",
+		"United States installs about 49.75% of Application Layer Gateway Service.",
+		"| Dell | 26.57% |",
+		"prevalent: seen on",
+		"Consider blocking it", // prevalence does not outweigh the unbacked Microsoft claim
+	} {
+		assert.Contains(t, out, want)
+	}
+}
+
+// TestMain keeps the embedded default knowledge base out of the real
+// user cache.
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "filerep-report-test")
+	if err != nil {
+		panic(err)
+	}
+	os.Setenv("XDG_CACHE_HOME", dir)
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// TestReportKnowledgeBase: with the default knowledge base, a copy of a
+// file claiming to be Windows' alg.exe, unsigned, is a spoof; with the
+// test catalogs and roots, the catalog-listed sample in its system path
+// is safe.
+func TestReportKnowledgeBase(t *testing.T) {
+	dir := t.TempDir()
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pe", "spoof-msft.exe"))
+	require.NoError(t, err)
+	alg := filepath.Join(dir, "alg.exe")
+	require.NoError(t, os.WriteFile(alg, b, 0o644))
+	var stdout, stderr bytes.Buffer
+	require.Equal(t, 0, run([]string{"-json", "-host-path", `C:\Users\bob\Downloads\alg.exe`, alg}, &stdout, &stderr), stderr.String())
+	var rep struct {
+		Verdict struct {
+			Level   string
+			Reasons []struct{ Signal string }
+		}
+	}
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &rep))
+	assert.Equal(t, "suspicious", rep.Verdict.Level)
+	var sigs []string
+	for _, r := range rep.Verdict.Reasons {
+		sigs = append(sigs, r.Signal)
+	}
+	assert.Contains(t, sigs, "spoof-system-name")
+	assert.Contains(t, sigs, "spoof-publisher")
+
+	cats := filepath.Join(dir, "CatRoot")
+	require.NoError(t, os.MkdirAll(cats, 0o755))
+	for _, c := range []string{"catalog-sha1.cat", "catalog-sha256.cat"} {
+		cb, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "pe", "authenticode", "testdata", c))
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(filepath.Join(cats, c), cb, 0o644))
+	}
+	stdout.Reset()
+	sample := filepath.Join(testutil.RepoRoot(), "testdata", "pe", "mingw-console-x64.exe")
+	require.Equal(t, 0, run([]string{"-json", "-kb", "none", "-catalogs", cats, "-roots",
+		filepath.Join(testutil.RepoRoot(), "testdata", "pki", "root-ca.pem"), sample}, &stdout, &stderr), stderr.String())
+	require.NoError(t, json.Unmarshal(stdout.Bytes(), &rep))
+	sigs = nil
+	for _, r := range rep.Verdict.Reasons {
+		sigs = append(sigs, r.Signal)
+	}
+	assert.Contains(t, sigs, "catalog-signed")
+	assert.Equal(t, "likely_safe", rep.Verdict.Level)
 }

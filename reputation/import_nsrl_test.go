@@ -1,0 +1,280 @@
+package reputation_test
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/filerep/filerep/reputation"
+)
+
+// nsrlSchema is the table layout of an NSRL RDS v3 database (its
+// schema.sql): FILE's primary key starts with sha256.
+const nsrlSchema = `
+CREATE TABLE FILE (
+ sha256     VARCHAR NOT NULL,
+ sha1       VARCHAR NOT NULL,
+ md5        VARCHAR NOT NULL,
+ crc32      VARCHAR NOT NULL,
+ file_name  VARCHAR NOT NULL,
+ file_size  INTEGER NOT NULL,
+ package_id INTEGER NOT NULL,
+ CONSTRAINT PK_FILE__FILE PRIMARY KEY (sha256, sha1, md5, crc32, file_name, file_size, package_id)
+);
+CREATE TABLE MFG (
+ manufacturer_id INTEGER NOT NULL,
+ name            VARCHAR NOT NULL,
+ CONSTRAINT PK_MFG__MFG_ID PRIMARY KEY (manufacturer_id)
+);
+CREATE TABLE OS (
+ operating_system_id INTEGER NOT NULL,
+ name                VARCHAR NOT NULL,
+ version             VARCHAR NOT NULL,
+ manufacturer_id     INTEGER NOT NULL,
+ CONSTRAINT PK_OS__OS_ID PRIMARY KEY (operating_system_id, manufacturer_id)
+);
+CREATE TABLE PKG (
+ package_id          INTEGER NOT NULL,
+ name                VARCHAR NOT NULL,
+ version             VARCHAR NOT NULL,
+ operating_system_id INTEGER NOT NULL,
+ manufacturer_id     INTEGER NOT NULL,
+ language            VARCHAR NOT NULL,
+ application_type    VARCHAR NOT NULL,
+ CONSTRAINT PK_PGK__PKG_ID PRIMARY KEY (package_id, operating_system_id, manufacturer_id, language, application_type)
+);
+CREATE TABLE VERSION (
+ version      VARCHAR UNIQUE NOT NULL,
+ build_set    VARCHAR NOT NULL,
+ build_date   TIMESTAMP DEFAULT CURRENT_TIMESTAMP NOT NULL,
+ release_date TIMESTAMP NOT NULL,
+ description  VARCHAR NOT NULL,
+ CONSTRAINT PK_VERSION__VERSION PRIMARY KEY (version)
+);
+CREATE VIEW DISTINCT_HASH AS SELECT DISTINCT sha256, sha1, md5, crc32 FROM FILE;
+`
+
+type nsrlFile struct {
+	sha256, sha1, md5, name string
+	pkg                     int
+}
+
+// nsrlHashes derives a test file's three hashes from a label, upper-case
+// as the RDS writes them. They are digests of the label, not of a file.
+func nsrlHashes(label string) (string, string, string) {
+	m, s := md5.Sum([]byte(label)), sha1.Sum([]byte(label))
+	return strings.ToUpper(testHash(label)), strings.ToUpper(hex.EncodeToString(s[:])), strings.ToUpper(hex.EncodeToString(m[:]))
+}
+
+func nsrlFixture() []nsrlFile {
+	var fs []nsrlFile
+	// alg.exe from the seed page, in two packages: one record, from the
+	// first package.
+	fs = append(fs,
+		nsrlFile{strings.ToUpper(algSHA256), strings.ToUpper(algSHA1), strings.ToUpper(algMD5), "alg.exe", 1},
+		nsrlFile{strings.ToUpper(algSHA256), strings.ToUpper(algSHA1), strings.ToUpper(algMD5), "ALG.EXE", 2},
+	)
+	for i := range 40 {
+		a, b, c := nsrlHashes(fmt.Sprint("nsrl-", i))
+		fs = append(fs, nsrlFile{a, b, c, fmt.Sprintf("file%02d.dll", i), 2})
+	}
+	a, b, c := nsrlHashes("orphan")
+	fs = append(fs, nsrlFile{a, b, c, "orphan.sys", 99}) // no such package
+	a, _, c = nsrlHashes("bad")
+	fs = append(fs, nsrlFile{a, "NOT-A-SHA1", c, "bad.bin", 1})
+	return fs
+}
+
+// newNSRL writes an RDS v3 database holding files. Without pk, FILE has no
+// primary key, so reading it in sha256 order would need a sort.
+func newNSRL(t testing.TB, files []nsrlFile, pk bool) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "RDS_test_modern_minimal.db")
+	db, err := sql.Open("sqlite", p)
+	require.NoError(t, err)
+	defer db.Close()
+	schema := nsrlSchema
+	if !pk {
+		schema = strings.Replace(schema, ",\n CONSTRAINT PK_FILE__FILE PRIMARY KEY (sha256, sha1, md5, crc32, file_name, file_size, package_id)", "", 1)
+	}
+	_, err = db.Exec(schema)
+	require.NoError(t, err)
+	tx, err := db.Begin()
+	require.NoError(t, err)
+	for _, q := range []string{
+		`INSERT INTO MFG VALUES (10, 'Microsoft Corporation'), (11, 'Example Software')`,
+		`INSERT INTO OS VALUES (1, 'Windows 7', '6.1', 10)`,
+		`INSERT INTO PKG VALUES (1, 'Windows 7 Ultimate', '6.1.7600', 1, 10, 'English', 'Operating System')`,
+		`INSERT INTO PKG VALUES (1, 'Windows 7 Ultimate', '6.1.7600', 1, 10, 'French', 'Operating System')`,
+		`INSERT INTO PKG VALUES (2, 'Example Suite', '2.0', 1, 11, 'English', 'Utility')`,
+		`INSERT INTO VERSION VALUES ('2024.12.1', 'Modern Minimal', '2024-12-01', '2024-12-01', 'test set')`,
+	} {
+		_, err := tx.Exec(q)
+		require.NoError(t, err, q)
+	}
+	st, err := tx.Prepare(`INSERT INTO FILE VALUES (?, ?, ?, '00000000', ?, 1024, ?)`)
+	require.NoError(t, err)
+	for _, f := range files {
+		_, err := st.Exec(f.sha256, f.sha1, f.md5, f.name, f.pkg)
+		require.NoError(t, err)
+	}
+	require.NoError(t, st.Close())
+	require.NoError(t, tx.Commit())
+	return p
+}
+
+func TestImportNSRL(t *testing.T) {
+	fx := nsrlFixture()
+	for _, pk := range []bool{true, false} {
+		path := newNSRL(t, fx, pk)
+		for kind, kb := range kbs(t) {
+			t.Run(fmt.Sprintf("%s/pk=%v", kind, pk), func(t *testing.T) {
+				ctx := context.Background()
+				res, err := reputation.ImportNSRL(ctx, kb, path, reputation.WithBatchSize(8))
+				require.NoError(t, err)
+				assert.Equal(t, int64(1), res.BadCount)
+				require.Len(t, res.Bad, 1)
+				assert.Contains(t, res.Bad[0].Reason, "bad hash")
+				assert.Contains(t, res.Bad[0].Text, "NOT-A-SHA1")
+				assert.Positive(t, res.Bad[0].Line)
+				if pk {
+					// Read in sha256 order: the second alg.exe row is a
+					// duplicate, skipped.
+					assert.Equal(t, int64(42), res.Imported)
+					assert.Equal(t, int64(1), res.Skipped)
+				} else {
+					// Unordered: the duplicate replaces the first.
+					assert.Equal(t, int64(43), res.Imported)
+					assert.Equal(t, int64(0), res.Skipped)
+				}
+				assert.Equal(t, (res.Imported+7)/8, res.Batches)
+
+				got, err := kb.Files(ctx, algMD5)
+				require.NoError(t, err)
+				require.Len(t, got, 1)
+				if pk {
+					// The first copy in index order: same hashes, so by name;
+					// "ALG.EXE" sorts before "alg.exe".
+					assert.Equal(t, reputation.FileRecord{MD5: algMD5, SHA1: algSHA1, SHA256: algSHA256, Name: "ALG.EXE",
+						Product: "Example Suite", Version: "2.0", Publisher: "Example Software", Source: "nsrl", Trust: reputation.TrustKnown}, got[0])
+				}
+				_, s1, _ := nsrlHashes("nsrl-7")
+				got, err = kb.Files(ctx, s1)
+				require.NoError(t, err)
+				assert.Equal(t, "file07.dll", got[0].Name)
+				assert.Equal(t, "Example Suite", got[0].Product)
+				assert.Equal(t, "Example Software", got[0].Publisher)
+
+				a, _, _ := nsrlHashes("orphan")
+				got, err = kb.Files(ctx, a)
+				require.NoError(t, err)
+				assert.Equal(t, reputation.FileRecord{SHA256: strings.ToLower(a), SHA1: got[0].SHA1, MD5: got[0].MD5,
+					Name: "orphan.sys", Source: "nsrl", Trust: reputation.TrustKnown}, got[0])
+				a, _, _ = nsrlHashes("bad")
+				_, err = kb.Files(ctx, a)
+				assert.ErrorIs(t, err, reputation.ErrNotFound)
+			})
+		}
+	}
+}
+
+func TestImportNSRLPackages(t *testing.T) {
+	// Package 1 has two rows (English, French); the first in key order is
+	// used.
+	a, b, c := nsrlHashes("pkg1")
+	path := newNSRL(t, []nsrlFile{{a, b, c, "p.exe", 1}}, true)
+	kb := reputation.NewMemKB()
+	_, err := reputation.ImportNSRL(context.Background(), kb, path, reputation.WithTrust(reputation.TrustGood), reputation.WithSource("nsrl-2024.12"))
+	require.NoError(t, err)
+	got, err := kb.Files(context.Background(), c)
+	require.NoError(t, err)
+	assert.Equal(t, reputation.FileRecord{SHA256: strings.ToLower(a), SHA1: strings.ToLower(b), MD5: strings.ToLower(c), Name: "p.exe",
+		Product: "Windows 7 Ultimate", Version: "6.1.7600", Publisher: "Microsoft Corporation", Source: "nsrl-2024.12", Trust: reputation.TrustGood}, got[0])
+}
+
+func TestImportNSRLForeign(t *testing.T) {
+	ctx := context.Background()
+	kb := reputation.NewMemKB()
+	for what, p := range map[string]string{
+		"text":     writeFile(t, "x.txt", []byte("hello\n")),
+		"no FILE":  rawSQLite(t, "CREATE TABLE PKG(package_id INTEGER, name TEXT)"),
+		"our kb":   func() string { _, p := newStore(t); return p }(),
+		"FILE cut": rawSQLite(t, "CREATE TABLE FILE(sha256 TEXT, md5 TEXT)"),
+	} {
+		_, err := reputation.ImportNSRL(ctx, kb, p)
+		assert.ErrorIs(t, err, reputation.ErrForeign, "%s: %v", what, err)
+	}
+}
+
+// The knowledge base round-trips an NSRL import: every distinct file of the
+// RDS is found by each of its hashes in a reopened store.
+func TestNSRLRoundTrip(t *testing.T) {
+	fx := nsrlFixture()
+	path := newNSRL(t, fx, true)
+	s, kbPath := newStore(t)
+	ctx := context.Background()
+	_, err := reputation.ImportNSRL(ctx, s, path)
+	require.NoError(t, err)
+	require.NoError(t, s.Close())
+	ro, err := reputation.Open(kbPath, reputation.WithReadOnly())
+	require.NoError(t, err)
+	defer ro.Close()
+	for _, f := range fx {
+		if f.sha1 == "NOT-A-SHA1" {
+			continue
+		}
+		for _, h := range []string{f.sha256, f.sha1, f.md5} {
+			got, err := ro.Files(ctx, h)
+			require.NoError(t, err, f.name)
+			require.Len(t, got, 1)
+			assert.Equal(t, strings.ToLower(f.sha256), got[0].SHA256)
+			assert.Equal(t, strings.ToLower(f.sha1), got[0].SHA1)
+			assert.Equal(t, strings.ToLower(f.md5), got[0].MD5)
+		}
+	}
+	st, err := ro.Stats(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, int64(42), st.Files)
+}
+
+// The same for a hash list.
+func TestHashListRoundTrip(t *testing.T) {
+	s, kbPath := newStore(t)
+	ctx := context.Background()
+	var list strings.Builder
+	var want []string
+	for i := range 300 {
+		h := testHash(fmt.Sprint("rt-", i))
+		switch i % 3 {
+		case 1:
+			h = h[:40]
+		case 2:
+			h = h[:32]
+		}
+		want = append(want, h)
+		fmt.Fprintf(&list, "%s name-%d.exe\n", strings.ToUpper(h), i)
+	}
+	res, err := reputation.ImportHashList(ctx, s, strings.NewReader(list.String()), reputation.TrustBad, reputation.WithBatchSize(64))
+	require.NoError(t, err)
+	assert.Equal(t, int64(300), res.Imported)
+	assert.Equal(t, int64(5), res.Batches)
+	require.NoError(t, s.Close())
+	ro, err := reputation.Open(kbPath, reputation.WithReadOnly())
+	require.NoError(t, err)
+	defer ro.Close()
+	for i, h := range want {
+		got, err := ro.Files(ctx, h)
+		require.NoError(t, err)
+		assert.Equal(t, fmt.Sprintf("name-%d.exe", i), got[0].Name)
+		assert.Equal(t, reputation.TrustBad, got[0].Trust)
+	}
+}

@@ -1,0 +1,72 @@
+package reputation
+
+import (
+	"context"
+	"errors"
+)
+
+// Layered is a KnowledgeBase that asks several in turn: list lookups
+// (Files, Versions, CatalogMembers) gather every layer's answers, single
+// lookups (TypicalPaths, Relationships, Publisher) take the first layer
+// that has one. It lets a caller put a catalog index made at run time in
+// front of the embedded default, without writing to it.
+type Layered []KnowledgeBase
+
+func gather[T any](ctx context.Context, l Layered, fn func(KnowledgeBase) ([]T, error)) ([]T, error) {
+	var out []T
+	for _, kb := range l {
+		v, err := fn(kb)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		out = append(out, v...)
+	}
+	if len(out) == 0 {
+		return nil, ErrNotFound
+	}
+	return out, nil
+}
+
+func first[T any](l Layered, fn func(KnowledgeBase) (T, error)) (T, error) {
+	var zero T
+	for _, kb := range l {
+		v, err := fn(kb)
+		if err == nil {
+			return v, nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return zero, err
+		}
+	}
+	return zero, ErrNotFound
+}
+
+// Files implements KnowledgeBase.
+func (l Layered) Files(ctx context.Context, hash string) ([]FileRecord, error) {
+	return gather(ctx, l, func(kb KnowledgeBase) ([]FileRecord, error) { return kb.Files(ctx, hash) })
+}
+
+// TypicalPaths implements KnowledgeBase.
+func (l Layered) TypicalPaths(ctx context.Context, name string) (TypicalPaths, error) {
+	return first(l, func(kb KnowledgeBase) (TypicalPaths, error) { return kb.TypicalPaths(ctx, name) })
+}
+
+// Versions implements KnowledgeBase.
+func (l Layered) Versions(ctx context.Context, name string) ([]VersionRecord, error) {
+	return gather(ctx, l, func(kb KnowledgeBase) ([]VersionRecord, error) { return kb.Versions(ctx, name) })
+}
+
+// Relationships implements KnowledgeBase.
+func (l Layered) Relationships(ctx context.Context, name string) (Relationships, error) {
+	return first(l, func(kb KnowledgeBase) (Relationships, error) { return kb.Relationships(ctx, name) })
+}
+
+// Publisher implements KnowledgeBase.
+func (l Layered) Publisher(ctx context.Context, subject, thumbprint string) (Publisher, error) {
+	return first(l, func(kb KnowledgeBase) (Publisher, error) { return kb.Publisher(ctx, subject, thumbprint) })
+}
+
+// CatalogMembers implements KnowledgeBase.
+func (l Layered) CatalogMembers(ctx context.Context, authentihash string) ([]CatalogMember, error) {
+	return gather(ctx, l, func(kb KnowledgeBase) ([]CatalogMember, error) { return kb.CatalogMembers(ctx, authentihash) })
+}

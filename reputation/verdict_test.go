@@ -1,0 +1,146 @@
+package reputation
+
+import (
+	"context"
+	"testing"
+
+	"github.com/filerep/filerep/stats"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+const (
+	algSHA256   = "9d39af972785e49f0dd12c4baef39a79cd69f098886bf152af1b7cce2e902115"
+	badSHA256   = "1111111111111111111111111111111111111111111111111111111111111111"
+	authHash    = "2222222222222222222222222222222222222222222222222222222222222222"
+	badMD5      = "33333333333333333333333333333333"
+	otherSHA256 = "4444444444444444444444444444444444444444444444444444444444444444"
+	msSubject   = "CN=Microsoft Windows, O=Microsoft Corporation, L=Redmond, S=Washington, C=US"
+)
+
+// verdictKB is a small knowledge base for the signal tests.
+func verdictKB(t *testing.T) *MemKB {
+	kb := NewMemKB()
+	require.NoError(t, kb.Update(context.Background(), func(tx Tx) error {
+		require.NoError(t, tx.PutFile(FileRecord{SHA256: badSHA256, Name: "evil.exe", Source: "hashlist", Trust: TrustBad}))
+		require.NoError(t, tx.PutFile(FileRecord{MD5: badMD5, Name: "evil2.exe", Source: "md5list", Trust: TrustBad}))
+		require.NoError(t, tx.PutFile(FileRecord{SHA256: otherSHA256, Name: "evil2.exe", Source: "nsrl", Trust: TrustKnown}))
+		require.NoError(t, tx.AddPath("alg.exe", `C:\Windows\System32\alg.exe`, 10))
+		require.NoError(t, tx.SetSystem("alg.exe", true))
+		require.NoError(t, tx.PutPublisher(Publisher{Subject: "Microsoft Windows", Note: "Windows components"}))
+		require.NoError(t, tx.PutCatalogMember(CatalogMember{Hash: authHash, Catalog: "Package_1.cat", Signer: msSubject}))
+		return nil
+	}))
+	return kb
+}
+
+func signedByMicrosoft() SignatureFacts {
+	return SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: true, SignerSubject: msSubject}
+}
+
+func reasons(v *Verdict) []string {
+	var out []string
+	for _, r := range v.Reasons {
+		out = append(out, r.Signal)
+	}
+	return out
+}
+
+func TestEvaluate(t *testing.T) {
+	yes := true
+	msClaims := Claims{CompanyName: "Microsoft Corporation", ProductName: "Microsoft® Windows® Operating System", OriginalFilename: "ALG.exe"}
+	tests := []struct {
+		name    string
+		s       Subject
+		obs     Observation
+		level   Level
+		signals []string // must all be among the reasons
+		absent  []string // must not be
+	}{
+		{"known-bad is malicious whatever else", Subject{Name: "evil.exe", SHA256: badSHA256, Signature: signedByMicrosoft()}, Observation{},
+			Malicious, []string{"known-bad"}, nil},
+		{"known-bad by MD5 only, known by SHA-256 elsewhere", Subject{Name: "evil2.exe", SHA256: otherSHA256, MD5: badMD5}, Observation{},
+			Malicious, []string{"known-bad"}, nil},
+		{"catalog-signed system file in System32 is safe", Subject{Name: "alg.exe", SHA256: algSHA256, Authentihash: authHash, Claims: msClaims},
+			Observation{Path: `C:\Windows\System32\alg.exe`, Protected: &yes}, Safe,
+			[]string{"catalog-signed", "system-file-in-place"}, []string{"spoof-publisher", "unsigned"}},
+		{"unsigned file claiming Microsoft is a spoof", Subject{Name: "alg.exe", SHA256: badSHA256[:63] + "2", Claims: msClaims},
+			Observation{Path: `C:\Windows\System32\alg.exe`}, Suspicious,
+			[]string{"spoof-publisher", "spoof-system-name-unsigned", "unsigned"}, nil},
+		{"system file name in a temp folder", Subject{Name: "alg.exe", Authentihash: authHash},
+			Observation{Path: `C:\Users\bob\AppData\Local\Temp\alg.exe`}, Suspicious,
+			[]string{"spoof-system-name"}, nil},
+		{"signed by an untrusted test CA claiming Microsoft", Subject{Name: "tool.exe", Claims: msClaims,
+			Signature: SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: false, SignerSubject: "CN=filerep test signer"}},
+			Observation{}, Suspicious, []string{"spoof-publisher", "signature-untrusted"}, nil},
+		{"validly signed by a trusted publisher is safe", Subject{Name: "notepad.exe", Signature: signedByMicrosoft(), Claims: msClaims},
+			Observation{}, Safe, []string{"signature-trusted-publisher"}, []string{"spoof-publisher"}},
+		{"trusted signature on a packed file is not suspicious", Subject{Name: "tool.exe", Signature: signedByMicrosoft(), Packed: true, Packers: []string{"UPX"}},
+			Observation{}, LikelySafe, []string{"packed"}, nil},
+		{"tampered signature", Subject{Name: "tool.exe", Signature: SignatureFacts{Present: true, SignerSubject: msSubject}},
+			Observation{}, Suspicious, []string{"signature-invalid"}, nil},
+		{"unsigned unknown file stays unknown", Subject{Name: "hello.exe", Claims: Claims{CompanyName: "ACME"}},
+			Observation{}, Unknown, []string{"unsigned"}, nil},
+		{"unsigned but prevalent is still not safe", Subject{Name: "hello.exe"},
+			Observation{Telemetry: &stats.Summary{Published: true, Participants: 5000}}, Unknown, []string{"prevalent", "unsigned"}, nil},
+		{"packed with risky behaviours and anomalies", Subject{Name: "x.exe", Packed: true, Packers: []string{"generic"}, Entropy: 7.9,
+			Behaviors: []string{"process-injection", "keylogging"}, Anomalies: []string{"a", "b", "c"}},
+			Observation{}, Suspicious, []string{"packed", "risky-behaviors", "anomalies"}, []string{"high-entropy"}},
+	}
+	kb := verdictKB(t)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v, err := Evaluate(context.Background(), &tt.s, kb, &tt.obs, nil)
+			require.NoError(t, err)
+			assert.Equal(t, tt.level, v.Level, "reasons: %+v", v.Reasons)
+			assert.Equal(t, tt.level.Summary(), v.Summary)
+			got := reasons(v)
+			for _, s := range tt.signals {
+				assert.Contains(t, got, s)
+			}
+			for _, s := range tt.absent {
+				assert.NotContains(t, got, s)
+			}
+			for _, r := range v.Reasons {
+				assert.NotEmpty(t, r.Detail, r.Signal)
+			}
+			assert.GreaterOrEqual(t, v.Score, 0)
+			assert.LessOrEqual(t, v.Score, 100)
+			// Deterministic.
+			again, _ := Evaluate(context.Background(), &tt.s, kb, &tt.obs, nil)
+			assert.Equal(t, v, again)
+		})
+	}
+}
+
+func TestEvaluateStatement(t *testing.T) {
+	kb := verdictKB(t)
+	s := &Subject{Name: "alg.exe", Authentihash: authHash}
+	yes := true
+	v, err := Evaluate(context.Background(), s, kb, &Observation{Path: `C:\Windows\System32\alg.exe`, Protected: &yes}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, "This is a Windows system installed file with Windows File Protection (WFP) enabled.", v.Statement)
+	v, err = Evaluate(context.Background(), s, kb, &Observation{Path: `C:\Windows\System32\alg.exe`}, nil)
+	require.NoError(t, err)
+	assert.Contains(t, v.Statement, "looks like a protected Windows component")
+}
+
+// TestUnanchoredNeverSafe: whatever the weights say, no file without a
+// trust anchor reaches safe or likely safe.
+func TestUnanchoredNeverSafe(t *testing.T) {
+	pol := DefaultPolicy()
+	pol.Weights = map[string]int{"unsigned": 100, "prevalent": 100}
+	v, err := Evaluate(context.Background(), &Subject{Name: "x.exe"}, nil,
+		&Observation{Telemetry: &stats.Summary{Published: true, Participants: 1e6}}, &pol)
+	require.NoError(t, err)
+	assert.Equal(t, Unknown, v.Level)
+	assert.Less(t, v.Score, pol.LikelySafeAt)
+}
+
+func TestSignalNamesUnique(t *testing.T) {
+	seen := map[string]bool{}
+	for _, s := range signals {
+		assert.False(t, seen[s.name], s.name)
+		seen[s.name] = true
+	}
+}
