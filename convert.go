@@ -86,6 +86,7 @@ func (r *FileReport) setPE(f *pe.File, perr error) {
 		}
 	}
 	r.PE = peDetails(f)
+	r.setDetection(f)
 	for _, a := range f.Anomalies {
 		r.Anomalies = append(r.Anomalies, a.String())
 	}

@@ -115,10 +115,45 @@ func (r *FileReport) WriteText(w io.Writer) error {
 				clr += " (" + d.CLRVersion + ")"
 			}
 		}
+		packed := "No"
+		if d.Packed {
+			var names []string
+			for _, p := range d.Packers {
+				names = append(names, strings.TrimSpace(p.Name+" "+p.Version))
+			}
+			packed = "Yes (" + strings.Join(names, ", ") + ")"
+		}
+		row("File packed", packed)
+		row("Code language", d.CodeLanguage)
 		row(".NET CLR", clr)
+		if c := d.Compiler; c != nil && (c.Version != "" || c.Name != d.CodeLanguage) {
+			row("Compiler", strings.TrimSpace(c.Name+" "+c.Version))
+		}
+		if d.Installer != "" {
+			inst := d.Installer
+			if d.InstallerDetail != nil && d.InstallerDetail.Version != "" {
+				inst += " " + d.InstallerDetail.Version
+			}
+			row("Installer", inst)
+		}
 	} else if r.File.Entropy != nil {
 		fmt.Fprintln(bw, "\nDigital DNA")
 		row("Entropy", fmt.Sprintf("%.6f", *r.File.Entropy))
+	}
+
+	if len(r.Behaviors) > 0 {
+		fmt.Fprintln(bw, "\nBehaviors")
+		for _, b := range r.Behaviors {
+			ev := ""
+			if len(b.Evidence) > 0 {
+				ev = " (" + b.Evidence[0].String()
+				if len(b.Evidence) > 1 {
+					ev += fmt.Sprintf(", +%d", len(b.Evidence)-1)
+				}
+				ev += ")"
+			}
+			fmt.Fprintf(bw, "- %s%s\n", b.Description, ev)
+		}
 	}
 
 	if sg := r.Signature; sg != nil {

@@ -25,6 +25,7 @@ type FileReport struct {
 	PE          *PEDetails          `json:"pe,omitempty"`
 	Sections    []Section           `json:"sections,omitempty"`
 	Signature   *Signature          `json:"signature,omitempty"`
+	Behaviors   []pe.Behavior       `json:"behaviors,omitempty"`
 	Anomalies   []string            `json:"anomalies,omitempty"` // "id: sentence", ids are stable
 	Errors      []string            `json:"errors,omitempty"`    // what could not be read, and why
 	Verdict     *reputation.Verdict `json:"verdict,omitempty"`
@@ -151,6 +152,18 @@ type DNA struct {
 	Entropy     float64 `json:"entropy"` // whole file, Shannon bits per byte, 0..8
 	DotNet      bool    `json:"dotnet"`
 	CLRVersion  string  `json:"clr_version"` // e.g. "v4.0.30319" when dotnet
+
+	// Detection (pe.Detect): each finding carries its evidence.
+	Packed       bool         `json:"packed"`
+	Packers      []pe.Finding `json:"packers,omitempty"`
+	CodeLanguage string       `json:"code_language"` // report.md vocabulary; "Unknown" when evidence is thin
+	Compiler     *pe.Finding  `json:"compiler,omitempty"`
+	Installer    string       `json:"installer"` // NSIS | Inno Setup | … ; "" if none
+	// InstallerDetail is the installer finding with its version and evidence.
+	InstallerDetail *pe.Finding `json:"installer_detail,omitempty"`
+	// RulesVersion identifies the detection rules, so stored reports can
+	// be recomputed when rules change.
+	RulesVersion string `json:"rules_version,omitempty"`
 }
 
 // Section is one section of the PE image.

@@ -172,8 +172,8 @@ var signals = []signal{
 
 // riskyBehaviors are the behaviour ids that lower trust.
 var riskyBehaviors = map[string]bool{
-	"process-injection": true, "keylogging": true, "anti-debugging": true,
-	"driver-loading": true, "input-hooks": true,
+	"process-injection": true, "keylogging": true, "anti-debug": true,
+	"driver-load": true, "input-hook": true,
 }
 
 func (e *env) validSignature() bool {

@@ -1,0 +1,405 @@
+package pe
+
+import (
+	"cmp"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+)
+
+// RulesVersion identifies the detection tables (rules_*.go). It is bumped
+// whenever a row is added, removed or changed, and goes into the report so
+// that stored results can be recomputed when the rules change. A test pins
+// the rule IDs to this version.
+const RulesVersion = "2026.1"
+
+// Unknown is the code language reported when the evidence is too thin to
+// name one.
+const Unknown = "Unknown"
+
+// Detect runs the detection tables over a parsed file: the compiler and
+// code language, packers and protectors, installers, and the behaviours
+// its imports show. Every finding carries its evidence. The result is
+// deterministic (sorted) and built from [Facts] gathered once; Detect does
+// not read the file again.
+//
+// Detect costs a pass over the imports and a few bounded reads and
+// searches of f's bytes. It is safe to call concurrently on the same File.
+// A nil File gives an empty Detection with the Unknown code language.
+func Detect(f *File) *Detection {
+	d := &Detection{CodeLanguage: Unknown, RulesVersion: RulesVersion}
+	if f == nil {
+		return d
+	}
+	x := NewFacts(f)
+	found, suppressed, errs := runRules(x, defaultRuleSet(), true)
+	d.Findings = sortFindings(found)
+	d.Suppressed = suppressed
+	d.Errors = append(x.errs, errs...)
+
+	var compilers, installers []Finding
+	for _, fd := range found {
+		switch fd.Kind {
+		case RuleCompiler:
+			compilers = append(compilers, fd)
+		case RulePacker:
+			d.Packers = append(d.Packers, fd)
+		case RuleInstaller:
+			installers = append(installers, fd)
+		}
+	}
+	d.Packers = sortFindings(d.Packers)
+	d.Packed = len(d.Packers) > 0
+	if c := best(compilers); c != nil && c.Confidence >= ConfidenceMedium && c.Language != "" {
+		d.Compiler = c
+		d.CodeLanguage = c.Language
+	}
+	d.Installer = best(installers)
+	d.Behaviors = detectBehaviors(x)
+	return d
+}
+
+// allRules returns the tables in evaluation order: compilers, installers,
+// then packers (the generic packer row is last, so named ones come first).
+func allRules() []Rule {
+	out := make([]Rule, 0, len(compilerRules)+len(installerRules)+len(packerRules))
+	out = append(out, compilerRules...)
+	out = append(out, installerRules...)
+	return append(out, packerRules...)
+}
+
+// Rules returns a copy of every detection rule, in evaluation order.
+func Rules() []Rule { return allRules() }
+
+// ruleSet is the rules in evaluation order with what runRules needs,
+// computed once.
+type ruleSet struct {
+	rules []Rule
+	rows  []Suppress
+	// skipIf lists, per rule, the rules whose finding makes evaluating it
+	// pointless (see runRules).
+	skipIf [][]int
+}
+
+var defaultRuleSet = sync.OnceValue(func() *ruleSet { return newRuleSet(allRules(), suppressRules) })
+
+func newRuleSet(rules []Rule, rows []Suppress) *ruleSet {
+	rs := &ruleSet{rules: rules, rows: rows, skipIf: make([][]int, len(rules))}
+	ids := make([]string, len(rules))
+	for i, r := range rules {
+		ids[i] = r.ID
+	}
+	// An ID is droppable when a row drops it and another ID can trigger
+	// that row (a row never lets a finding suppress itself).
+	droppable := map[string]bool{}
+	for _, row := range rows {
+		for _, id := range ids {
+			if !idMatches(row.Drop, id) {
+				continue
+			}
+			for _, t := range ids {
+				if t != id && anyMatches(row.IfAny, t) {
+					droppable[id] = true
+					break
+				}
+			}
+		}
+	}
+	for xi, x := range ids {
+		for ti, t := range ids {
+			if t == x || droppable[t] || !triggersCovered(x, t, rows) {
+				continue
+			}
+			for _, row := range rows {
+				if idMatches(row.Drop, x) && anyMatches(row.IfAny, t) {
+					rs.skipIf[xi] = append(rs.skipIf[xi], ti)
+					break
+				}
+			}
+		}
+	}
+	return rs
+}
+
+// BehaviorRules returns a copy of the behaviours-from-imports table.
+func BehaviorRules() []BehaviorRule { return slices.Clone(behaviorRules) }
+
+// SuppressRules returns a copy of the conflict table.
+func SuppressRules() []Suppress { return slices.Clone(suppressRules) }
+
+// best returns the most confident finding; ties go to the earlier rule in
+// the tables (findings arrive in evaluation order).
+func best(fs []Finding) *Finding {
+	var b *Finding
+	for i := range fs {
+		if b == nil || fs[i].Confidence > b.Confidence {
+			b = &fs[i]
+		}
+	}
+	if b == nil {
+		return nil
+	}
+	c := *b
+	return &c
+}
+
+// runRules evaluates rules in order, settles conflicts with the suppress
+// rows, and returns the surviving findings in evaluation order, plus what
+// was suppressed (sorted).
+//
+// A rule is not evaluated when its finding would be dropped anyway: a row
+// drops it because of a finding already made that no row can drop, and
+// every row it could itself trigger is triggered by that finding too. This
+// keeps costly searches (Rust, D strings…) off files already known to be
+// Go or .NET without changing the result (skip false turns it off, for the
+// test that proves so).
+func runRules(x *Facts, rs *ruleSet, skip bool) ([]Finding, []Suppression, []string) {
+	var matched []Finding
+	var errs []string
+	present := make([]bool, len(rs.rules))
+rules:
+	for i, r := range rs.rules {
+		if skip {
+			for _, t := range rs.skipIf[i] {
+				if present[t] {
+					continue rules
+				}
+			}
+		}
+		if !x.needsHold(r.Needs) {
+			continue
+		}
+		fd, ok, err := safeMatch(r, x)
+		if err != "" {
+			errs = append(errs, err)
+		}
+		if !ok {
+			continue
+		}
+		fd.RuleID, fd.Kind = r.ID, r.Kind
+		if fd.Name == "" {
+			fd.Name = r.Name
+		}
+		if fd.Language == "" {
+			fd.Language = r.Language
+		}
+		if fd.Confidence == 0 {
+			fd.Confidence = ConfidenceMedium
+		}
+		matched = append(matched, fd)
+		present[i] = true
+	}
+
+	var suppressed []Suppression
+	for _, row := range rs.rows {
+		for i := 0; i < len(matched); i++ {
+			id := matched[i].RuleID
+			if !idMatches(row.Drop, id) {
+				continue
+			}
+			by := ""
+			for _, other := range matched {
+				if other.RuleID != id && anyMatches(row.IfAny, other.RuleID) {
+					by = other.RuleID
+					break
+				}
+			}
+			if by == "" {
+				continue
+			}
+			suppressed = append(suppressed, Suppression{RuleID: id, By: by, Why: row.Why})
+			matched = slices.Delete(matched, i, i+1)
+			i--
+		}
+	}
+	slices.SortStableFunc(suppressed, func(a, b Suppression) int {
+		return cmp.Or(cmp.Compare(a.RuleID, b.RuleID), cmp.Compare(a.By, b.By))
+	})
+	return matched, suppressed, errs
+}
+
+// safeMatch runs a rule, turning a panic into an error message: a rule
+// that trips on a hostile file loses its own finding only.
+func safeMatch(r Rule, x *Facts) (fd Finding, ok bool, err string) {
+	defer func() {
+		if v := recover(); v != nil {
+			fd, ok, err = Finding{}, false, fmt.Sprintf("pe: rule %s panicked: %v", r.ID, v)
+		}
+	}()
+	fd, ok = r.Match(x)
+	return fd, ok, ""
+}
+
+// sortFindings orders findings by kind, name and rule ID.
+func sortFindings(fs []Finding) []Finding {
+	out := slices.Clone(fs)
+	slices.SortStableFunc(out, func(a, b Finding) int {
+		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), cmp.Compare(a.RuleID, b.RuleID))
+	})
+	return out
+}
+
+// triggersCovered reports whether every row that id triggers is also
+// triggered by t.
+func triggersCovered(id, t string, rows []Suppress) bool {
+	for _, row := range rows {
+		if anyMatches(row.IfAny, id) && !anyMatches(row.IfAny, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// idMatches reports whether pattern (an ID, or a prefix ending in "*")
+// matches id.
+func idMatches(pattern, id string) bool {
+	if p, ok := strings.CutSuffix(pattern, "*"); ok {
+		return strings.HasPrefix(id, p)
+	}
+	return pattern == id
+}
+
+func anyMatches(patterns []string, id string) bool {
+	for _, p := range patterns {
+		if idMatches(p, id) {
+			return true
+		}
+	}
+	return false
+}
+
+// detectBehaviors evaluates the behaviour table over the imports: each
+// import is looked up once in an index of the table's APIs. Each
+// behaviour's evidence lists the matching imports in file order, each
+// once; behaviours come sorted by ID.
+func detectBehaviors(x *Facts) []Behavior {
+	rows := behaviorRules
+	idx := behaviorIndex()
+	hit := make([]bool, idx.slots)
+	any := false
+	for i := range x.Imports {
+		imp := &x.Imports[i]
+		for _, ref := range idx.byBase[imp.Base()] {
+			if ref.api.matches(imp) {
+				hit[ref.slot] = true
+				any = true
+			}
+		}
+	}
+	if !any {
+		return nil
+	}
+	matched := make([]bool, len(rows))
+	n := 0
+	for ri, row := range rows {
+		ok := len(row.Groups) > 0
+		for gi, g := range row.Groups {
+			c := 0
+			for _, h := range hit[idx.first[ri][gi] : idx.first[ri][gi]+len(g.APIs)] {
+				if h {
+					c++
+				}
+			}
+			if c < max(g.Min, 1) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			matched[ri] = true
+			n++
+		}
+	}
+	if n == 0 {
+		return nil
+	}
+	evidence := make([][]Evidence, len(rows))
+	for i := range x.Imports {
+		imp := &x.Imports[i]
+		for _, ref := range idx.byBase[imp.Base()] {
+			if !matched[ref.rule] || !ref.api.matches(imp) {
+				continue
+			}
+			e := imp.Evidence()
+			if !slices.ContainsFunc(evidence[ref.rule], func(o Evidence) bool { return o.Value == e.Value }) {
+				evidence[ref.rule] = append(evidence[ref.rule], e)
+			}
+		}
+	}
+	out := make([]Behavior, 0, n)
+	for ri, row := range rows {
+		if matched[ri] {
+			out = append(out, Behavior{ID: row.ID, Description: row.Description, Common: row.Common, Evidence: evidence[ri]})
+		}
+	}
+	slices.SortFunc(out, func(a, b Behavior) int { return cmp.Compare(a.ID, b.ID) })
+	return out
+}
+
+// apiName is an API of the behaviour table or of Facts.Import, normalised
+// once: its DLL (lower case, "" for any), its name in lower case without
+// A/W suffix, its Base, and whether it names an Ex function exactly.
+type apiName struct {
+	dll, lower, base string
+	exact            bool
+}
+
+func parseAPI(api string) apiName {
+	dll, fn, hasDLL := strings.Cut(api, "!")
+	if !hasDLL {
+		fn, dll = dll, ""
+	}
+	fn = stripAW(fn)
+	lower := strings.ToLower(fn)
+	return apiName{dll: strings.ToLower(dll), lower: lower, base: stripLowerEx(lower), exact: strings.HasSuffix(fn, "Ex")}
+}
+
+// matches reports whether an import is this API (see [APIGroup]): an API
+// ending in "Ex" matches only that name, any other its Ex variant too; a
+// DLL-qualified API matches only that DLL.
+func (a apiName) matches(imp *ImportFact) bool {
+	return imp.Base() == a.base && (a.dll == "" || imp.DLL == a.dll) && (!a.exact || imp.Lower == a.lower)
+}
+
+// importIndexes returns the indexes into Imports of the functions matching
+// api.
+func (x *Facts) importIndexes(a apiName) []int {
+	var out []int
+	for i := range x.Imports {
+		if a.matches(&x.Imports[i]) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// apiRef places an API in the behaviour table: its rule and its slot
+// (every API of every group has one, numbered in table order).
+type apiRef struct {
+	rule, slot int
+	api        apiName
+}
+
+// behaviorIdx indexes the behaviour table by API base name.
+type behaviorIdx struct {
+	byBase map[string][]apiRef
+	first  [][]int // first slot of each rule's groups
+	slots  int
+}
+
+// behaviorIndex is built on first use.
+var behaviorIndex = sync.OnceValue(func() *behaviorIdx {
+	idx := &behaviorIdx{byBase: map[string][]apiRef{}, first: make([][]int, len(behaviorRules))}
+	for ri, r := range behaviorRules {
+		for _, g := range r.Groups {
+			idx.first[ri] = append(idx.first[ri], idx.slots)
+			for _, api := range g.APIs {
+				a := parseAPI(api)
+				idx.byBase[a.base] = append(idx.byBase[a.base], apiRef{rule: ri, slot: idx.slots, api: a})
+				idx.slots++
+			}
+		}
+	}
+	return idx
+})

@@ -1,0 +1,43 @@
+package pe
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/filerep/filerep/internal/testutil"
+)
+
+// FuzzDetect checks Detect's contract on whatever Parse can read: no
+// panic, a code language always set, within a deadline. It is seeded with
+// every sample and every synthetic image of the rule tests.
+func FuzzDetect(f *testing.F) {
+	for _, s := range testutil.Samples(f) {
+		if b, err := os.ReadFile(s.Path); err == nil {
+			f.Add(b)
+		}
+	}
+	for _, n := range syntheticNames() {
+		f.Add(synthetic[n]())
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		pf, _ := Parse(ctx, b)
+		if pf == nil {
+			return
+		}
+		start := time.Now()
+		d := Detect(pf)
+		if d.CodeLanguage == "" || d.RulesVersion == "" {
+			t.Fatalf("incomplete detection: %+v", d)
+		}
+		if d.Packed != (len(d.Packers) > 0) {
+			t.Fatalf("packed %v with %d packers", d.Packed, len(d.Packers))
+		}
+		if el := time.Since(start); el > time.Second {
+			t.Fatalf("Detect took %v", el)
+		}
+	})
+}
