@@ -99,9 +99,12 @@ func getBuf(n int64) *[]byte {
 
 func analyzeReaderAt(ctx context.Context, rep *FileReport, r io.ReaderAt, size int64, c *config) (*FileReport, error) {
 	rep.File.Size = size
-	if size > c.maxInMemory {
-		analyzeLarge(ctx, rep, r, size, c)
-		return rep, rep.err()
+	if size > c.maxInMemory || (size > c.streamAbove && !c.authAlways) {
+		if analyzeLarge(ctx, rep, r, size, c) {
+			return rep, rep.err()
+		}
+		// A signed file under the in-memory cap: read it whole below, so
+		// that its signature can be checked.
 	}
 	p := getBuf(size)
 	if _, err := r.ReadAt(*p, 0); err != nil && !(errors.Is(err, io.EOF) && size == 0) {
@@ -148,7 +151,19 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 // parsed in full when it fits under the cap; else only the headers are.
 // The overlay's entropy comes from the streamed histogram less the
 // image's, so the overlay is never held in memory.
-func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int64, c *config) {
+//
+// It returns false, having done nothing, for a signed file that fits
+// under the in-memory cap: the caller reads that one whole.
+func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int64, c *config) bool {
+	head := make([]byte, min(size, c.headBytes))
+	if _, err := r.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
+		rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, err))
+		return true
+	}
+	hf, herr := pe.Parse(ctx, head, c.peOptions(true)...)
+	if hf != nil && hf.HasCertificateTable() && size <= c.maxInMemory {
+		return false
+	}
 	var (
 		sums    hash.Sums
 		hashErr error
@@ -159,7 +174,7 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 		defer wg.Done()
 		sums, hashErr = hash.SumReader(ctx, io.NewSectionReader(r, 0, size))
 	}()
-	f, perr, imageOnly, rerr := parseImage(ctx, r, size, c)
+	f, perr, imageOnly, rerr := parseImage(ctx, r, size, hf, herr, c)
 	wg.Wait()
 	if hashErr != nil {
 		rep.fail(hashErr)
@@ -168,7 +183,7 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 	}
 	if rerr != nil {
 		rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, rerr))
-		return
+		return true
 	}
 	if f != nil && imageOnly && hashErr == nil {
 		// The overlay: the streamed histogram less the image's.
@@ -192,17 +207,13 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 		}
 		rep.fail(fmt.Errorf("filerep: file of %d bytes is above the in-memory cap of %d and so is its image: only the headers were parsed, section entropy not computed", size, c.maxInMemory))
 	}
+	return true
 }
 
 // parseImage reads the first bytes of a large file, finds where its PE
 // image ends, and parses the image in full when it fits under the cap
 // (imageOnly true); otherwise it returns the headers-only parse.
-func parseImage(ctx context.Context, r io.ReaderAt, size int64, c *config) (f *pe.File, perr error, imageOnly bool, rerr error) {
-	head := make([]byte, min(size, c.headBytes))
-	if _, rerr = r.ReadAt(head, 0); rerr != nil {
-		return nil, nil, false, rerr
-	}
-	f, perr = pe.Parse(ctx, head, c.peOptions(true)...)
+func parseImage(ctx context.Context, r io.ReaderAt, size int64, f *pe.File, perr error, c *config) (_ *pe.File, _ error, imageOnly bool, rerr error) {
 	if f == nil || c.fast {
 		return f, perr, false, nil
 	}

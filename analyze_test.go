@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
@@ -112,7 +113,7 @@ func TestAnalyzeLargeFileStreams(t *testing.T) {
 	full, err := Analyze(context.Background(), p)
 	require.NotNil(t, full)
 	_ = err
-	small, _ := Analyze(context.Background(), p, WithMaxInMemory(4096))
+	small, _ := Analyze(context.Background(), p, WithMaxInMemory(4096), WithStreamAbove(4096))
 	assert.Equal(t, full.Hashes.SHA256, small.Hashes.SHA256)
 	assert.Equal(t, full.Hashes.MD5, small.Hashes.MD5)
 	assert.Empty(t, small.Hashes.Imphash, "imports are not read from a headers-only parse")
@@ -164,12 +165,18 @@ func TestHumanSize(t *testing.T) {
 func TestAnalyzeLargeOverlayImageParsed(t *testing.T) {
 	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pe", "nsis-installer.exe"))
 	require.NoError(t, err)
+	extra := make([]byte, 1<<20) // a bigger overlay, part random, part zero
+	_, _ = rand.NewChaCha8([32]byte{7}).Read(extra[:1<<19])
+	b = append(b, extra...)
 	full, _ := AnalyzeBytes(context.Background(), "nsis-installer.exe", b)
 	require.NotNil(t, full.PE)
 	require.NotNil(t, full.PE.Overlay)
 	capped, _ := AnalyzeReaderAt(context.Background(), "nsis-installer.exe", bytes.NewReader(b), int64(len(b)),
-		WithMaxInMemory(full.PE.Overlay.Offset+4096))
+		WithStreamAbove(full.PE.Overlay.Offset+4096))
+	require.Less(t, full.PE.Overlay.Offset+4096, int64(len(b)), "the streaming path is taken")
 	assert.Empty(t, capped.Errors)
+	assert.Empty(t, capped.Hashes.Authentihash, "a streamed unsigned file gets no authentihash")
+	capped.Hashes.Authentihash = full.Hashes.Authentihash
 	assert.Equal(t, full.Hashes, capped.Hashes)
 	assert.Equal(t, full.VersionInfo, capped.VersionInfo)
 	assert.Equal(t, full.Sections, capped.Sections)
@@ -255,7 +262,11 @@ func TestAnalyzeSignatures(t *testing.T) {
 				assert.Equal(t, "unknown", sg.CatalogStatus)
 			}
 			assert.Len(t, rep.Hashes.Authentihash, 64)
-			assert.Len(t, rep.Hashes.AuthentihashSHA1, 40)
+			if tt.signed {
+				assert.Len(t, rep.Hashes.AuthentihashSHA1, 40)
+			} else {
+				assert.Empty(t, rep.Hashes.AuthentihashSHA1, "only signed files or a knowledge base need the SHA-1 form")
+			}
 		})
 	}
 	// Signing does not change the authentihash: the signed copies share the
@@ -264,4 +275,15 @@ func TestAnalyzeSignatures(t *testing.T) {
 	b, _ := Analyze(context.Background(), filepath.Join(dir, "signed-mingw-console-x64.exe"))
 	assert.Equal(t, a.Hashes.Authentihash, b.Hashes.Authentihash)
 	assert.NotEqual(t, a.Hashes.SHA256, b.Hashes.SHA256)
+}
+
+// TestAnalyzeLargeSignedReadWhole: a signed file above the streaming
+// threshold is still read whole, so its signature is checked.
+func TestAnalyzeLargeSignedReadWhole(t *testing.T) {
+	p := filepath.Join(testutil.RepoRoot(), "testdata", "pe", "signed-mingw-console-x64.exe")
+	rep, err := Analyze(context.Background(), p, WithStreamAbove(4096), WithRoots(testRoots(t)))
+	require.NoError(t, err)
+	require.NotNil(t, rep.Signature)
+	assert.True(t, rep.Signature.Verified)
+	assert.NotEmpty(t, rep.Hashes.Authentihash)
 }

@@ -28,6 +28,7 @@ type config struct {
 	satPath     string
 	noSat       bool
 	maxInMemory int64
+	streamAbove int64
 	headBytes   int64
 	fast        bool
 	limits      pe.Limits
@@ -37,7 +38,7 @@ type config struct {
 const DefaultMaxInMemory = 512 << 20
 
 func makeConfig(opts []Option) (config, error) {
-	c := config{maxInMemory: DefaultMaxInMemory, headBytes: 4 << 20, limits: pe.DefaultLimits()}
+	c := config{maxInMemory: DefaultMaxInMemory, streamAbove: DefaultStreamAbove, headBytes: 4 << 20, limits: pe.DefaultLimits()}
 	for _, o := range opts {
 		if err := o(&c); err != nil {
 			return c, err
@@ -46,9 +47,11 @@ func makeConfig(opts []Option) (config, error) {
 	return c, nil
 }
 
-// WithMaxInMemory sets the size above which a file is not read into memory:
-// its hashes are streamed and only its headers (the first 4 MiB) are
-// parsed. Default [DefaultMaxInMemory]. It must be at least 4 KiB.
+// WithMaxInMemory caps the bytes of one file held in memory: a file above
+// it is hashed as a stream, its PE image (headers and sections) read and
+// parsed in full when it fits under the cap, else only its headers (the
+// first 4 MiB). A batch holds at most workers × this. Default
+// [DefaultMaxInMemory]. It must be at least 4 KiB.
 func WithMaxInMemory(n int64) Option {
 	return func(c *config) error {
 		if n < 4<<10 {
@@ -116,14 +119,30 @@ func WithRoots(pool *x509.CertPool) Option {
 	return func(c *config) error { c.roots = pool; return nil }
 }
 
-// AuthentihashAutoLimit is the size up to which an unsigned file's
-// authentihash is computed by default (signed files always get it).
-const AuthentihashAutoLimit = 64 << 20
+// DefaultStreamAbove is the default of [WithStreamAbove]: 32 MiB.
+const DefaultStreamAbove = 32 << 20
 
-// WithAuthentihash(true) computes the authentihash of every file. By
-// default it is computed for signed files and for files up to
-// [AuthentihashAutoLimit]: for a large unsigned file it would be one more
-// SHA-256 pass for a digest nothing needs.
+// WithStreamAbove sets the size above which an unsigned file is hashed as a
+// stream instead of being read whole: streaming through small buffers
+// that stay in cache is faster for big files than reading them into one
+// buffer, and its PE image is still parsed in full (up to
+// [WithMaxInMemory]). A signed file is read whole (up to WithMaxInMemory)
+// so that its signature can be checked. Default [DefaultStreamAbove].
+func WithStreamAbove(n int64) Option {
+	return func(c *config) error {
+		if n < 4<<10 {
+			return fmt.Errorf("%w: WithStreamAbove(%d): must be at least 4096", ErrOptions, n)
+		}
+		c.streamAbove = n
+		return nil
+	}
+}
+
+// WithAuthentihash(true) computes the authentihash of every file, reading
+// files whole up to [WithMaxInMemory]. By default it is computed for every
+// file read whole (signed ones always are, see [WithStreamAbove]); for a
+// big unsigned file it would be one more SHA-256 pass over data nothing
+// checks it against.
 func WithAuthentihash(always bool) Option {
 	return func(c *config) error { c.authAlways = always; return nil }
 }

@@ -62,7 +62,7 @@ type Hashes struct {
 	Imphash          string `json:"imphash"`                     // pefile's get_imphash(); "" without imports
 	RichHeaderHash   string `json:"rich_header_hash"`            // MD5 of the decoded Rich header; "" without one
 	Authentihash     string `json:"authentihash,omitempty"`      // SHA-256 Authenticode digest
-	AuthentihashSHA1 string `json:"authentihash_sha1,omitempty"` // SHA-1 form, as catalogs list it
+	AuthentihashSHA1 string `json:"authentihash_sha1,omitempty"` // SHA-1 form, as older catalogs list it: computed for signed files, with a knowledge base, or WithAuthentihash(true)
 }
 
 // VersionInfo is the version resource: the primary strings (the first

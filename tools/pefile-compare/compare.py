@@ -68,6 +68,7 @@ def expected(path):
     exp["is_dll"] = pe.is_dll()
     d = pe.OPTIONAL_HEADER.DATA_DIRECTORY
     exp["dotnet"] = len(d) > 14 and d[14].VirtualAddress != 0 and d[14].Size != 0
+    exp["signed"] = len(d) > 4 and d[4].VirtualAddress != 0 and d[4].Size != 0
     exp["sections"] = [(sec.Name.rstrip(b"\0").decode("latin-1"), round(sec.get_entropy(), 4)) for sec in pe.sections]
     return exp
 
@@ -110,6 +111,7 @@ def actual(rep):
                dotnet=dna.get("dotnet"))
     got["sections"] = [(s["name"], round(s["entropy"], 4)) for s in rep.get("sections") or []]
     got["imphash"] = rep["hashes"].get("imphash")
+    got["signed"] = bool((rep.get("signature") or {}).get("signed"))
     vi = rep.get("version_info")
     if vi:
         got["fixed_file_version"] = vi.get("fixed_file_version")
