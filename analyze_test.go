@@ -20,6 +20,7 @@ import (
 
 	"github.com/filerep/filerep/internal/testutil"
 	"github.com/filerep/filerep/pe"
+	"github.com/filerep/filerep/reputation"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"github.com/zeebo/blake3"
@@ -286,4 +287,33 @@ func TestAnalyzeLargeSignedReadWhole(t *testing.T) {
 	require.NotNil(t, rep.Signature)
 	assert.True(t, rep.Signature.Verified)
 	assert.NotEmpty(t, rep.Hashes.Authentihash)
+}
+
+// TestAnalyzeVerdictSigned: a file validly signed by a publisher the
+// knowledge base trusts, with the roots supplied, is not suspicious; the
+// same file without roots is not safe; its tampered copy is suspicious.
+func TestAnalyzeVerdictSigned(t *testing.T) {
+	dir := filepath.Join(testutil.RepoRoot(), "testdata", "pe")
+	kb := reputation.NewMemKB()
+	require.NoError(t, kb.Update(context.Background(), func(tx reputation.Tx) error {
+		return tx.PutPublisher(reputation.Publisher{Subject: "filerep Test Code Signing (TEST ONLY)", Note: "test publisher"})
+	}))
+	roots := testRoots(t)
+	rep, err := Analyze(context.Background(), filepath.Join(dir, "signed-mingw-console-x64.exe"), WithRoots(roots), WithKnowledgeBase(kb))
+	require.NoError(t, err)
+	require.NotNil(t, rep.Verdict)
+	assert.Contains(t, []reputation.Level{reputation.Safe, reputation.LikelySafe}, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
+
+	rep, err = Analyze(context.Background(), filepath.Join(dir, "signed-mingw-console-x64.exe"), WithKnowledgeBase(kb))
+	require.NoError(t, err)
+	assert.NotContains(t, []reputation.Level{reputation.Safe, reputation.LikelySafe}, rep.Verdict.Level)
+
+	rep, err = Analyze(context.Background(), filepath.Join(dir, "signed-tampered-mingw-console-x64.exe"), WithRoots(roots), WithKnowledgeBase(kb))
+	require.NoError(t, err)
+	assert.Equal(t, reputation.Suspicious, rep.Verdict.Level)
+
+	// The spoof sample: unsigned, claims Microsoft and Windows' alg.exe.
+	rep, err = Analyze(context.Background(), filepath.Join(dir, "spoof-msft.exe"), WithKnowledgeBase(kb), WithRoots(roots))
+	require.NoError(t, err)
+	assert.Equal(t, reputation.Suspicious, rep.Verdict.Level)
 }
