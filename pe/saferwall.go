@@ -155,20 +155,12 @@ func copyResults(f *peparser.File, res *dirResult) {
 	}
 	guard("imports", func() {
 		for _, imp := range f.Imports {
-			out := Import{DLL: imp.Name, Functions: make([]ImportFunction, 0, len(imp.Functions))}
-			for _, fn := range imp.Functions {
-				out.Functions = append(out.Functions, ImportFunction{Name: fn.Name, Ordinal: fn.Ordinal, ByOrdinal: fn.ByOrdinal})
-			}
-			res.imports = append(res.imports, out)
+			res.imports = append(res.imports, importOf(imp.Name, imp.Functions))
 		}
 	})
 	guard("delay imports", func() {
 		for _, imp := range f.DelayImports {
-			out := Import{DLL: imp.Name, Functions: make([]ImportFunction, 0, len(imp.Functions))}
-			for _, fn := range imp.Functions {
-				out.Functions = append(out.Functions, ImportFunction{Name: fn.Name, Ordinal: fn.Ordinal, ByOrdinal: fn.ByOrdinal})
-			}
-			res.delayImports = append(res.delayImports, out)
+			res.delayImports = append(res.delayImports, importOf(imp.Name, imp.Functions))
 		}
 	})
 	guard("debug", func() {
@@ -355,4 +347,13 @@ func richWouldPanic(b []byte, h *Header) bool {
 // tables), else "ordN".
 func ordinalName(dll string, ord uint32) string {
 	return peparser.OrdLookup(strings.ToLower(dll), uint64(ord), true)
+}
+
+// importOf copies one DLL's imports out of the parser's types.
+func importOf(dll string, fns []peparser.ImportFunction) Import {
+	out := Import{DLL: dll, Functions: make([]ImportFunction, 0, len(fns))}
+	for _, fn := range fns {
+		out.Functions = append(out.Functions, ImportFunction{Name: fn.Name, Ordinal: fn.Ordinal, ByOrdinal: fn.ByOrdinal})
+	}
+	return out
 }
