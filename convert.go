@@ -332,6 +332,9 @@ func (r *FileReport) evaluate(ctx context.Context, c *config) {
 			r.TypicalPath = tp.Paths[0].Path
 		}
 	}
+	if c.kb != nil {
+		r.knowledge(ctx, c.kb)
+	}
 	v, err := reputation.Evaluate(ctx, r.subject(), c.kb, &obs, c.policy)
 	if err != nil {
 		r.fail(err)
@@ -343,4 +346,30 @@ func (r *FileReport) evaluate(ctx context.Context, c *config) {
 // looksWindows reports a Windows path: a drive letter or backslashes.
 func looksWindows(p string) bool {
 	return strings.Contains(p, `\`) || (len(p) >= 2 && p[1] == ':')
+}
+
+// maxAdditionalVersions caps the versions listed in a report.
+const maxAdditionalVersions = 32
+
+// knowledge adds what the knowledge base knows about the file's name:
+// its other versions and its relationships. A lookup that fails is left
+// out (the verdict reports knowledge-base errors).
+func (r *FileReport) knowledge(ctx context.Context, kb reputation.KnowledgeBase) {
+	if r.File.Name == "" {
+		return
+	}
+	if vs, err := kb.Versions(ctx, r.File.Name); err == nil {
+		for _, v := range vs {
+			if v.SHA256 != "" && v.SHA256 == r.Hashes.SHA256 {
+				continue // this very file
+			}
+			if len(r.AdditionalVersions) == maxAdditionalVersions {
+				break
+			}
+			r.AdditionalVersions = append(r.AdditionalVersions, v)
+		}
+	}
+	if rel, err := kb.Relationships(ctx, r.File.Name); err == nil && (len(rel.Parents) > 0 || len(rel.Modules) > 0) {
+		r.Relationships = &rel
+	}
 }

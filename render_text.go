@@ -25,6 +25,23 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintln(bw)
 	}
+	if len(r.AdditionalVersions) > 0 {
+		fmt.Fprintln(bw, "Additional versions")
+		for _, v := range r.AdditionalVersions {
+			fmt.Fprintf(bw, "- %s %s\n", v.Version, v.SHA256)
+		}
+		fmt.Fprintln(bw)
+	}
+	if rel := r.Relationships; rel != nil {
+		fmt.Fprintln(bw, "Relationships")
+		if len(rel.Parents) > 0 {
+			fmt.Fprintf(bw, "- started by %s\n", strings.Join(rel.Parents, ", "))
+		}
+		if len(rel.Modules) > 0 {
+			fmt.Fprintf(bw, "- loads %s\n", strings.Join(rel.Modules, ", "))
+		}
+		fmt.Fprintln(bw)
+	}
 	fmt.Fprintln(bw, r.File.Name)
 	// Like Windows, show the version strings of the satellite in the
 	// chosen language when there is one (the JSON has both).

@@ -32,6 +32,12 @@ type FileReport struct {
 	// TypicalPath is where the file usually lives, from the crowd
 	// telemetry or the knowledge base.
 	TypicalPath string `json:"typical_path,omitempty"`
+	// AdditionalVersions are other known versions of a file of this name,
+	// from the knowledge base (newest first).
+	AdditionalVersions []reputation.VersionRecord `json:"additional_versions,omitempty"`
+	// Relationships are the processes known to start a file of this name
+	// and the modules it loads, from the knowledge base.
+	Relationships *reputation.Relationships `json:"relationships,omitempty"`
 	// Telemetry is the crowd telemetry summary of the file, when one was
 	// supplied (telemetry.md's summary shape).
 	Telemetry *stats.Summary `json:"telemetry,omitempty"`

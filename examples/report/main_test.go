@@ -138,6 +138,19 @@ func TestReportKnowledgeBase(t *testing.T) {
 	assert.Contains(t, sigs, "spoof-system-name")
 	assert.Contains(t, sigs, "spoof-publisher")
 
+	// The text shows what the default knowledge base knows of alg.exe,
+	// laid out like the seed page's top.
+	stdout.Reset()
+	require.Equal(t, 0, run([]string{alg}, &stdout, &stderr), stderr.String())
+	for _, want := range []string{
+		"Should I block it?\nConsider blocking it: this file looks suspicious.",
+		"Additional versions\n- 6.1.7600.16385 (win7_rtm.090713-1255) 9d39af972785e49f0dd12c4baef39a79cd69f098886bf152af1b7cce2e902115",
+		"Relationships\n- started by services.exe",
+		"| Typical file path: | C:\\Windows\\System32\\alg.exe |",
+	} {
+		assert.Contains(t, stdout.String(), want)
+	}
+
 	cats := filepath.Join(dir, "CatRoot")
 	require.NoError(t, os.MkdirAll(cats, 0o755))
 	for _, c := range []string{"catalog-sha1.cat", "catalog-sha256.cat"} {
