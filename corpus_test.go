@@ -1,0 +1,49 @@
+package filerep
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/filerep/filerep/internal/testutil"
+	"github.com/filerep/filerep/reputation"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestCorkamiWholePipeline runs every corkami file through the whole
+// report (parse, detection, Authenticode, MUI, verdict over a knowledge
+// base): no panic, no stdout output, a report with kind and hashes, under
+// 2 s each, and bounded heap growth.
+func TestCorkamiWholePipeline(t *testing.T) {
+	files := testutil.CorpusFiles(t, "corkami")
+	kb := reputation.NewMemKB()
+	out := testutil.CaptureStdout(t, func() {
+		for _, p := range files {
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			var before, after runtime.MemStats
+			runtime.GC()
+			runtime.ReadMemStats(&before)
+			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			start := time.Now()
+			rep, _ := AnalyzeBytes(ctx, filepath.Base(p), b, WithKnowledgeBase(kb))
+			elapsed := time.Since(start)
+			cancel()
+			runtime.GC()
+			runtime.ReadMemStats(&after)
+			runtime.KeepAlive(rep)
+			require.NotNil(t, rep, p)
+			assert.NotEmpty(t, rep.File.Kind, p)
+			assert.Len(t, rep.Hashes.SHA256, 64, p)
+			assert.NotNil(t, rep.Verdict, p)
+			assert.Less(t, elapsed, 2*time.Second, p)
+			grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+			assert.LessOrEqual(t, grown, 32*int64(len(b))+8<<20, "%s: heap grew %d for %d bytes", p, grown, len(b))
+		}
+	})
+	assert.Empty(t, string(out), "nothing may reach stdout")
+}
