@@ -125,13 +125,24 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 		hashErr error
 		wg      sync.WaitGroup
 	)
+	// The digests run while the parser reads the same bytes. The byte
+	// histogram is counted once, by the parser, per section and gap (the
+	// sections' entropy needs those counts anyway); only a file that does
+	// not parse is counted here.
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		sums, hashErr = hash.SumContext(ctx, b)
+		sums, hashErr = hash.SumDigestsContext(ctx, b)
 	}()
 	f, perr := pe.Parse(ctx, b, c.peOptions(fast)...)
 	wg.Wait()
+	if hashErr == nil {
+		if f != nil && f.Size == int64(len(b)) {
+			sums.Histogram = f.Histogram
+		} else {
+			sums.Histogram.Add(b)
+		}
+	}
 	if hashErr != nil {
 		rep.fail(hashErr)
 	} else {

@@ -45,6 +45,9 @@ type plan struct {
 	workers     int // goroutines, the caller's included
 	parallelMin int // smaller inputs are hashed serially
 	minChunk    int // if > 0, Sum cuts an input under window*chunk into window chunks of at least this size
+	// noHist leaves the histogram out: only the four digests are computed
+	// (SumDigestsContext), for callers that count the bytes themselves.
+	noHist bool
 	// allow, when not nil, restricts worker w to the tasks whose bits are
 	// set in allow[w] (bit k for task k). The benchmarks use it to compare
 	// fixed splits with the default, where any worker takes any task.
@@ -156,7 +159,7 @@ func (e *engine) data(i int) []byte {
 // Called with mu held (or before any goroutine starts).
 func (e *engine) publish(k, n int) {
 	e.lens[k] = n
-	e.pend[k] = tasksPerChunk
+	e.pend[k] = e.perChunk()
 	e.size += int64(n)
 	e.avail++
 }
@@ -165,7 +168,7 @@ func (e *engine) publish(k, n int) {
 // not yet done. Called with mu held (or before any goroutine starts).
 func (e *engine) makeAvailable() {
 	for e.avail < e.total && e.avail < e.low+e.p.window {
-		e.pend[e.avail%e.p.window] = tasksPerChunk
+		e.pend[e.avail%e.p.window] = e.perChunk()
 		e.avail++
 	}
 }
@@ -267,6 +270,9 @@ func (e *engine) claim(allow uint8) (task, chunk int) {
 				continue
 			}
 			var i int
+			if t == taskHist && e.p.noHist {
+				continue
+			}
 			if t == taskHist {
 				i = e.histAt
 			} else if e.busy[t] {
@@ -341,4 +347,12 @@ func (e *engine) readDone(i, n int, err error) {
 			e.err = readError(err)
 		}
 	}
+}
+
+// perChunk is the number of tasks each chunk needs done.
+func (e *engine) perChunk() uint8 {
+	if e.p.noHist {
+		return tasksPerChunk - 1
+	}
+	return tasksPerChunk
 }

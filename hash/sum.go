@@ -63,6 +63,17 @@ func SumContext(ctx context.Context, b []byte) (Sums, error) {
 	return sum(ctx, b, defaultPlan())
 }
 
+// SumDigestsContext is [SumContext] without the histogram: Sums.Histogram
+// stays zero. It is for callers that count the bytes themselves anyway
+// (package pe counts each section's bytes for its entropy, and the whole
+// file's histogram is the sum of those counts and the gaps between them),
+// so that no byte is counted twice.
+func SumDigestsContext(ctx context.Context, b []byte) (Sums, error) {
+	p := defaultPlan()
+	p.noHist = true
+	return sum(ctx, b, p)
+}
+
 // SumReader hashes everything r yields until io.EOF and returns its size,
 // digests and histogram. Memory stays constant: at most 1 MiB of buffers,
 // reused across calls. Streams longer than 256 KiB are hashed concurrently
@@ -90,7 +101,7 @@ func sum(ctx context.Context, b []byte, p plan) (Sums, error) {
 		return Sums{}, err
 	}
 	if p.workers < 2 || len(b) < p.parallelMin {
-		return sumSerial(ctx, b, p.chunk)
+		return sumSerial(ctx, b, p.chunk, p.noHist)
 	}
 	// An input of less than a window of chunks is cut into smaller chunks,
 	// so that every goroutine gets a share of it.
@@ -111,7 +122,7 @@ var hashersPool = sync.Pool{New: func() any { return newHashers() }}
 
 // sumSerial hashes b on the calling goroutine, chunk by chunk, each chunk
 // through all hashers while it is in cache.
-func sumSerial(ctx context.Context, b []byte, chunk int) (Sums, error) {
+func sumSerial(ctx context.Context, b []byte, chunk int, noHist bool) (Sums, error) {
 	h := hashersPool.Get().(*hashers)
 	defer hashersPool.Put(h)
 	h.reset()
@@ -124,7 +135,9 @@ func sumSerial(ctx context.Context, b []byte, chunk int) (Sums, error) {
 		}
 		c := b[:min(len(b), chunk)]
 		h.write(c)
-		s.Histogram.Add(c)
+		if !noHist {
+			s.Histogram.Add(c)
+		}
 		b = b[len(c):]
 	}
 	h.sum(&s)
@@ -144,7 +157,7 @@ func sumReader(ctx context.Context, r io.Reader, p plan) (Sums, error) {
 	n, err := io.ReadFull(r, buf)
 	switch {
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return sumSerial(ctx, buf[:n], p.chunk)
+		return sumSerial(ctx, buf[:n], p.chunk, p.noHist)
 	case err != nil:
 		return Sums{}, readError(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/filerep/filerep/hash"
 	"github.com/filerep/filerep/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -82,4 +83,45 @@ func TestSamplesTruncated(t *testing.T) {
 			parseBounded(t, s.Rel, b[:n:n], i%8 == 0)
 		}
 	}
+}
+
+// TestByteHistograms: the partition-counted histograms equal direct
+// counts, for the samples and for overlapping and out-of-file sections.
+func TestByteHistograms(t *testing.T) {
+	check := func(name string, b []byte, h *Header, secs []Section) {
+		whole, per := byteHistograms(b, h, secs)
+		var want hash.Histogram
+		want.Add(b)
+		assert.Equal(t, want, whole, name)
+		for i := range secs {
+			var ws hash.Histogram
+			lo, hi := secs[i].rawRange(h.FileAlignment, int64(len(b)))
+			if hi > lo {
+				ws.Add(b[lo:hi])
+			}
+			assert.Equal(t, ws, per[i], "%s section %d", name, i)
+		}
+	}
+	for _, s := range testutil.Samples(t) {
+		b, err := os.ReadFile(s.Path)
+		require.NoError(t, err)
+		f, err := Parse(context.Background(), b, WithFast(true))
+		if f == nil {
+			continue
+		}
+		check(s.Rel, b, &f.Header, f.Sections)
+	}
+	b := make([]byte, 10000)
+	for i := range b {
+		b[i] = byte(i * 31)
+	}
+	h := &Header{FileAlignment: 0x10}
+	secs := []Section{
+		{RawOffset: 100, RawSize: 5000},
+		{RawOffset: 2000, RawSize: 1000}, // inside the first
+		{RawOffset: 4000, RawSize: 9000}, // overlaps the first, runs past the end
+		{RawOffset: 20000, RawSize: 10},  // outside the file
+		{RawOffset: 100, RawSize: 0},
+	}
+	check("synthetic overlaps", b, h, secs)
 }

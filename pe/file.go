@@ -5,6 +5,7 @@ import (
 
 	"errors"
 	"fmt"
+	"github.com/filerep/filerep/hash"
 	"github.com/filerep/filerep/pe/rsrc"
 	"strings"
 )
@@ -15,6 +16,9 @@ type File struct {
 	Size     int64     // length of the data parsed
 	Header   Header    // DOS, file and optional header fields
 	Sections []Section // section table, with entropy
+	// Histogram counts the bytes of the whole data parsed (counted once,
+	// together with the sections' own counts).
+	Histogram hash.Histogram
 
 	Kind       Kind   // exe, dll, driver, efi, mui (not-pe never: Parse fails instead)
 	IsDLL      bool   // IMAGE_FILE_DLL is set
@@ -147,7 +151,7 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 	f.IsDLL = h.Characteristics&IMAGE_FILE_DLL != 0
 	clr := h.Directory(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
 	f.DotNet = clr.VirtualAddress != 0 && clr.Size != 0
-	fillSections(b, h, secs, an)
+	f.Histogram = fillSections(b, h, secs, an)
 	f.Rich = parseRich(b, h.NTOffset, an)
 
 	if !c.fast {

@@ -2,6 +2,7 @@ package pe
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/filerep/filerep/hash"
@@ -76,17 +77,64 @@ func printableName(raw string) string {
 	return sb.String()
 }
 
-// fillSections computes entropy and printable names and reports the
-// section anomalies the report cares about.
-func fillSections(b []byte, h *Header, secs []Section, an *anomalies) {
+// maxPartitionSections is the section count up to which byteHistograms
+// counts every byte once; above it (hostile files), each section is
+// counted on its own and the file once more.
+const maxPartitionSections = 96
+
+// byteHistograms counts the bytes of the file and of each section's raw
+// data. The file is cut at every section boundary into disjoint pieces,
+// each counted once; a section's histogram is the sum of its pieces and
+// the file's the sum of all. Overlapping sections are handled, and no
+// byte is read twice.
+func byteHistograms(b []byte, h *Header, secs []Section) (whole hash.Histogram, per []hash.Histogram) {
 	size := int64(len(b))
+	per = make([]hash.Histogram, len(secs))
+	if len(secs) > maxPartitionSections {
+		for i := range secs {
+			lo, hi := secs[i].rawRange(h.FileAlignment, size)
+			if hi > lo {
+				per[i].Add(b[lo:hi])
+			}
+		}
+		whole.Add(b)
+		return whole, per
+	}
+	cuts := []int64{0, size}
+	for i := range secs {
+		lo, hi := secs[i].rawRange(h.FileAlignment, size)
+		cuts = append(cuts, lo, hi)
+	}
+	slices.Sort(cuts)
+	cuts = slices.Compact(cuts)
+	pieces := make([]hash.Histogram, len(cuts)-1)
+	for k := range pieces {
+		pieces[k].Add(b[cuts[k]:cuts[k+1]])
+		whole.Merge(&pieces[k])
+	}
+	for i := range secs {
+		lo, hi := secs[i].rawRange(h.FileAlignment, size)
+		if hi <= lo {
+			continue
+		}
+		k, _ := slices.BinarySearch(cuts, lo)
+		for ; k < len(pieces) && cuts[k] < hi; k++ {
+			per[i].Merge(&pieces[k])
+		}
+	}
+	return whole, per
+}
+
+// fillSections computes entropy and printable names and reports the
+// section anomalies the report cares about. It returns the histogram of
+// the whole file, counted along the way.
+func fillSections(b []byte, h *Header, secs []Section, an *anomalies) hash.Histogram {
+	size := int64(len(b))
+	whole, per := byteHistograms(b, h, secs)
 	for i := range secs {
 		s := &secs[i]
 		s.Name = printableName(s.Name)
-		lo, hi := s.rawRange(h.FileAlignment, size)
-		if hi > lo {
-			s.Entropy = hash.Entropy(b[lo:hi])
-		}
+		s.Entropy = per[i].Entropy()
 		if int64(s.RawOffset)+int64(s.RawSize) > size && s.RawSize > 0 {
 			an.add(AnoSectionPastEOF, "section %q raw data (0x%x+0x%x) runs past the end of the file", s.Name, s.RawOffset, s.RawSize)
 		}
@@ -104,6 +152,7 @@ func fillSections(b []byte, h *Header, secs []Section, an *anomalies) {
 			}
 		}
 	}
+	return whole
 }
 
 // sectionAt returns the section whose virtual range holds rva, or nil.
