@@ -9,6 +9,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"fmt"
 	"io/fs"
 	"math/rand/v2"
@@ -316,4 +317,18 @@ func TestAnalyzeVerdictSigned(t *testing.T) {
 	rep, err = Analyze(context.Background(), filepath.Join(dir, "spoof-msft.exe"), WithKnowledgeBase(kb), WithRoots(roots))
 	require.NoError(t, err)
 	assert.Equal(t, reputation.Suspicious, rep.Verdict.Level)
+}
+
+func TestWithRootCertificates(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pki", "root-ca.pem"))
+	require.NoError(t, err)
+	blk, _ := pem.Decode(b)
+	require.NotNil(t, blk)
+	root, err := x509.ParseCertificate(blk.Bytes)
+	require.NoError(t, err)
+	rep, err := Analyze(context.Background(), filepath.Join(testutil.RepoRoot(), "testdata", "pe", "signed-ts-mingw-console-x64.exe"), WithRootCertificates(root))
+	require.NoError(t, err)
+	assert.True(t, rep.Signature.Verified)
+	_, err = AnalyzeBytes(context.Background(), "x", nil, WithRootCertificates(nil))
+	require.ErrorIs(t, err, ErrOptions)
 }

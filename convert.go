@@ -234,7 +234,7 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 	for _, e := range sig.Errors {
 		out.Errors = append(out.Errors, e.Error())
 	}
-	res, verr := sig.Verify(authenticode.VerifyOptions{Roots: c.roots, AtSigningTime: true})
+	res, verr := sig.Verify(authenticode.VerifyOptions{Roots: c.roots, LegacyRoots: c.rootCerts, AtSigningTime: true})
 	if verr != nil {
 		out.Errors = append(out.Errors, verr.Error())
 	}

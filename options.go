@@ -20,6 +20,7 @@ type config struct {
 	policy      *reputation.Policy
 	telemetryOf func(sha256, name string) *stats.Summary
 	roots       *x509.CertPool
+	rootCerts   []*x509.Certificate
 	authAlways  bool
 	workers     int
 	ordered     bool
@@ -117,6 +118,23 @@ func WithoutSatellites() Option {
 // signature is verified (integrity is still checked).
 func WithRoots(pool *x509.CertPool) Option {
 	return func(c *config) error { c.roots = pool; return nil }
+}
+
+// WithRootCertificates is [WithRoots] from certificates. It also lets
+// chains signed with SHA-1, which crypto/x509 refuses (Windows 7-era
+// publishers and catalogs), be checked link by link to these roots.
+func WithRootCertificates(certs ...*x509.Certificate) Option {
+	return func(c *config) error {
+		pool := x509.NewCertPool()
+		for _, cert := range certs {
+			if cert == nil {
+				return fmt.Errorf("%w: WithRootCertificates: nil certificate", ErrOptions)
+			}
+			pool.AddCert(cert)
+		}
+		c.roots, c.rootCerts = pool, certs
+		return nil
+	}
 }
 
 // DefaultStreamAbove is the default of [WithStreamAbove]: 32 MiB.

@@ -13,6 +13,7 @@ import (
 	"context"
 	"crypto/x509"
 	"encoding/json"
+	"encoding/pem"
 	"errors"
 	"flag"
 	"fmt"
@@ -55,19 +56,35 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts := []filerep.Option{filerep.WithFast(*fast), filerep.WithLanguage(*lang)}
-	var rootPool *x509.CertPool
+	var (
+		rootPool  *x509.CertPool
+		rootCerts []*x509.Certificate
+	)
 	if *roots != "" {
-		pem, err := os.ReadFile(*roots)
+		pemBytes, err := os.ReadFile(*roots)
 		if err != nil {
 			fmt.Fprintln(stderr, "report:", err)
 			return 2
 		}
-		rootPool = x509.NewCertPool()
-		if !rootPool.AppendCertsFromPEM(pem) {
+		for rest := pemBytes; len(rest) > 0; {
+			var blk *pem.Block
+			blk, rest = decodePEM(rest)
+			if blk == nil {
+				break
+			}
+			if cert, err := x509.ParseCertificate(blk.Bytes); err == nil {
+				rootCerts = append(rootCerts, cert)
+			}
+		}
+		if len(rootCerts) == 0 {
 			fmt.Fprintf(stderr, "report: %s holds no PEM certificate\n", *roots)
 			return 2
 		}
-		opts = append(opts, filerep.WithRoots(rootPool))
+		rootPool = x509.NewCertPool()
+		for _, cert := range rootCerts {
+			rootPool.AddCert(cert)
+		}
+		opts = append(opts, filerep.WithRootCertificates(rootCerts...))
 	}
 	kb, closeKB, err := openKB(*kbPath)
 	if err != nil {
@@ -78,7 +95,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *catalogs != "" {
 		mem := reputation.NewMemKB()
 		res, err := reputation.IndexCatalogs(context.Background(), os.DirFS(*catalogs), mem,
-			authenticode.VerifyOptions{Roots: rootPool})
+			authenticode.VerifyOptions{Roots: rootPool, LegacyRoots: rootCerts})
 		if err != nil {
 			fmt.Fprintln(stderr, "report:", err)
 			return 2
@@ -184,4 +201,15 @@ func openKB(path string) (reputation.KnowledgeBase, func(), error) {
 		return nil, nil, err
 	}
 	return st, func() { st.Close() }, nil
+}
+
+// decodePEM returns the next CERTIFICATE block of rest and what follows it.
+func decodePEM(rest []byte) (*pem.Block, []byte) {
+	for {
+		blk, r := pem.Decode(rest)
+		if blk == nil || blk.Type == "CERTIFICATE" {
+			return blk, r
+		}
+		rest = r
+	}
 }

@@ -1,6 +1,7 @@
 package authenticode
 
 import (
+	"bytes"
 	"crypto/x509"
 	"errors"
 	"fmt"
@@ -29,6 +30,15 @@ type VerifyOptions struct {
 	// CurrentTime (typically an expired certificate), unless the signer
 	// certificate has the lifetime-signing EKU 1.3.6.1.4.1.311.10.3.13.
 	AtSigningTime bool
+
+	// LegacyRoots are root certificates trusted for chains that
+	// crypto/x509 refuses because a certificate in them is signed with
+	// SHA-1 (Windows 7-era catalogs and publishers). Only these roots
+	// anchor such a chain, which is checked link by link: issuer name,
+	// signature, validity at the check time, CA constraints, and the
+	// leaf's usage. A CertPool cannot be listed, so the roots are given
+	// again here; usually they are the certificates Roots was built from.
+	LegacyRoots []*x509.Certificate
 }
 
 func (o VerifyOptions) now() time.Time {
@@ -227,7 +237,112 @@ func buildChain(leaf *x509.Certificate, carried []Certificate, opts VerifyOption
 		KeyUsages:     []x509.ExtKeyUsage{usage},
 	})
 	if err != nil {
+		if len(opts.LegacyRoots) > 0 && usesSHA1(leaf, carried) {
+			if chain, lerr := legacyChain(leaf, carried, opts.LegacyRoots, at, usage); lerr == nil {
+				return chain, nil
+			}
+		}
 		return nil, fmt.Errorf("%w: %w", ErrUntrusted, err)
 	}
 	return chains[0], nil
+}
+
+// maxLegacyDepth bounds a legacy chain: real Authenticode chains have 2–4
+// certificates.
+const maxLegacyDepth = 6
+
+// legacyChain builds a chain from leaf to one of roots by hand, for chains
+// crypto/x509's Verify rejects only because of SHA-1 signatures.
+// Certificate.CheckSignature still checks those. Each link: the parent's
+// subject is the child's issuer, the parent's key verifies the child's
+// signature, the parent is valid at time at and is a CA (roots included);
+// the leaf is valid at at and allows usage.
+func legacyChain(leaf *x509.Certificate, carried []Certificate, roots []*x509.Certificate, at time.Time, usage x509.ExtKeyUsage) ([]*x509.Certificate, error) {
+	if !validAt(leaf, at) {
+		return nil, fmt.Errorf("%w: signer certificate not valid at %s", ErrUntrusted, at.Format(time.RFC3339))
+	}
+	if !allowsUsage(leaf, usage) {
+		return nil, fmt.Errorf("%w: signer certificate does not allow the usage", ErrUntrusted)
+	}
+	var inter []*x509.Certificate
+	for _, c := range carried {
+		if c.X509 != nil {
+			inter = append(inter, c.X509)
+		}
+	}
+	chain := []*x509.Certificate{leaf}
+	cur := leaf
+	for range maxLegacyDepth {
+		for _, r := range roots {
+			if r.Equal(cur) {
+				return chain, nil
+			}
+		}
+		var next *x509.Certificate
+		isRoot := false
+		for _, cand := range append(append([]*x509.Certificate{}, roots...), inter...) {
+			if cand.Equal(cur) || !bytes.Equal(cand.RawSubject, cur.RawIssuer) || !validAt(cand, at) {
+				continue
+			}
+			if !cand.BasicConstraintsValid || !cand.IsCA {
+				continue
+			}
+			if cand.CheckSignature(cur.SignatureAlgorithm, cur.RawTBSCertificate, cur.Signature) != nil {
+				continue
+			}
+			next = cand
+			for _, r := range roots {
+				if r.Equal(cand) {
+					isRoot = true
+				}
+			}
+			break
+		}
+		if next == nil {
+			return nil, fmt.Errorf("%w: no issuer found for %s", ErrUntrusted, cur.Subject)
+		}
+		chain = append(chain, next)
+		if isRoot {
+			return chain, nil
+		}
+		cur = next
+	}
+	return nil, fmt.Errorf("%w: chain longer than %d", ErrUntrusted, maxLegacyDepth)
+}
+
+// usesSHA1 reports whether the leaf or a carried certificate is signed
+// with SHA-1, the one reason to try a legacy chain.
+func usesSHA1(leaf *x509.Certificate, carried []Certificate) bool {
+	sha1Signed := func(c *x509.Certificate) bool {
+		switch c.SignatureAlgorithm {
+		case x509.SHA1WithRSA, x509.ECDSAWithSHA1, x509.DSAWithSHA1:
+			return true
+		}
+		return false
+	}
+	if sha1Signed(leaf) {
+		return true
+	}
+	for _, c := range carried {
+		if c.X509 != nil && sha1Signed(c.X509) {
+			return true
+		}
+	}
+	return false
+}
+
+func validAt(c *x509.Certificate, at time.Time) bool {
+	return !at.Before(c.NotBefore) && !at.After(c.NotAfter)
+}
+
+func allowsUsage(c *x509.Certificate, usage x509.ExtKeyUsage) bool {
+	if len(c.ExtKeyUsage) == 0 && len(c.UnknownExtKeyUsage) == 0 {
+		return true // no EKU extension: every usage, as crypto/x509 treats it
+	}
+	for _, u := range c.ExtKeyUsage {
+		if u == usage || u == x509.ExtKeyUsageAny {
+			return true
+		}
+	}
+	return false
 }
