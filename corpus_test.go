@@ -28,7 +28,7 @@ func TestCorkamiWholePipeline(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+			ctx, cancel := context.WithTimeout(context.Background(), perFileLimit)
 			start := time.Now()
 			rep, _ := AnalyzeBytes(ctx, filepath.Base(p), b, WithKnowledgeBase(kb))
 			elapsed := time.Since(start)
@@ -40,7 +40,7 @@ func TestCorkamiWholePipeline(t *testing.T) {
 			assert.NotEmpty(t, rep.File.Kind, p)
 			assert.Len(t, rep.Hashes.SHA256, 64, p)
 			assert.NotNil(t, rep.Verdict, p)
-			assert.Less(t, elapsed, 2*time.Second, p)
+			assert.Less(t, elapsed, perFileLimit, p)
 			grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
 			assert.LessOrEqual(t, grown, 32*int64(len(b))+8<<20, "%s: heap grew %d for %d bytes", p, grown, len(b))
 		}

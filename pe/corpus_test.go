@@ -19,7 +19,7 @@ import (
 // deadline, and heap growth bounded by a small multiple of the size.
 func parseBounded(t *testing.T, name string, b []byte, measure bool) (*File, error) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), perFileLimit)
 	defer cancel()
 	var (
 		f   *File
@@ -41,7 +41,7 @@ func parseBounded(t *testing.T, name string, b []byte, measure bool) (*File, err
 	runtime.KeepAlive(f)
 	assert.Empty(t, string(out), "%s: the parser wrote to stdout", name)
 	assert.NotErrorIs(t, err, context.DeadlineExceeded, "%s: not parsed within 2 s", name)
-	assert.Less(t, elapsed, 2*time.Second, name)
+	assert.Less(t, elapsed, perFileLimit, name)
 	// Heap growth: what the parse keeps live (the File), and what it
 	// allocated in all, garbage included, each against its bound.
 	grown := int64(after.HeapAlloc) - int64(before.HeapAlloc)
