@@ -194,6 +194,12 @@ func openKB(path string) (reputation.KnowledgeBase, func(), error) {
 		return nil, func() {}, nil
 	case "":
 		st, err = reputation.Default()
+		if err != nil {
+			// The embedded default is a convenience: without a writable
+			// cache directory the report goes on without it.
+			fmt.Fprintf(os.Stderr, "report: no default knowledge base (%v); going on without one\n", err)
+			return nil, func() {}, nil
+		}
 	default:
 		st, err = reputation.Open(path, reputation.WithReadOnly())
 	}
