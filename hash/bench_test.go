@@ -6,8 +6,10 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/zeebo/blake3"
 )
@@ -134,6 +136,7 @@ func BenchmarkMulti(b *testing.B) {
 // turn.
 func BenchmarkSumPlans(b *testing.B) {
 	data := benchInput(size256M.n)
+	warmUp(data)
 	const all = 1<<numTasks - 1
 	bit := func(ts ...int) uint8 {
 		var m uint8
@@ -165,7 +168,8 @@ func BenchmarkSumPlans(b *testing.B) {
 			p.allow = []uint8{bit(taskMD5, taskHist, taskRead), all &^ bit(taskMD5)}
 		})},
 	}
-	for _, w := range []int{1, 2, 8} {
+	alts = append(alts, alt{"nohist", with(func(p *plan) { p.noHist = true })})
+	for _, w := range []int{1, 2, 4, 8, 16} {
 		alts = append(alts, alt{fmt.Sprintf("window=%d", w), with(func(p *plan) { p.window = w })})
 	}
 	for _, c := range []int{64 << 10, 128 << 10, 512 << 10, 1 << 20} {
@@ -181,6 +185,22 @@ func BenchmarkSumPlans(b *testing.B) {
 			blake3.Sum256(data)
 			var h Histogram
 			h.Add(data)
+		}
+	})
+	b.Run("unchunked-split=md5+blake3|rest", func(b *testing.B) {
+		// Two goroutines, each running its functions over the whole input.
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			var wg sync.WaitGroup
+			wg.Go(func() {
+				md5.Sum(data)
+				blake3.Sum256(data)
+			})
+			sha1.Sum(data)
+			sha256.Sum256(data)
+			var h Histogram
+			h.Add(data)
+			wg.Wait()
 		}
 	})
 	for _, a := range alts {
@@ -223,4 +243,68 @@ func with2(f func(p *plan)) plan {
 	p := defaultPlanFor(2)
 	f(&p)
 	return p
+}
+
+// BenchmarkSumVsMD5 times MD5 alone and Sum on the same 256 MiB input,
+// alternately in each iteration, so that both see the same load on a
+// shared machine. It reports each one's MB/s, their ratio (the target is
+// Sum ≥ 0.75 × MD5; about 0.85 is the limit on two cores) and, on Linux,
+// how many cores other processes kept busy while Sum ran ("other-cores"):
+// Sum needs both cores, so a busy neighbour halves it while MD5, needing
+// one, hardly notices.
+func BenchmarkSumVsMD5(b *testing.B) {
+	data := benchInput(size256M.n)
+	warmUp(data)
+	var md5Time, sumTime, others time.Duration
+	load := true
+	for b.Loop() {
+		t0 := time.Now()
+		md5.Sum(data)
+		t1 := time.Now()
+		all0, self0, ok0 := cpuTimes()
+		Sum(data)
+		all1, self1, ok1 := cpuTimes()
+		md5Time += t1.Sub(t0)
+		sumTime += time.Since(t1)
+		load = load && ok0 && ok1
+		others += (all1 - all0) - (self1 - self0)
+	}
+	mb := float64(b.N) * float64(len(data)) / 1e6
+	b.ReportMetric(mb/md5Time.Seconds(), "md5-MB/s")
+	b.ReportMetric(mb/sumTime.Seconds(), "sum-MB/s")
+	b.ReportMetric(md5Time.Seconds()/sumTime.Seconds(), "sum/md5")
+	if load {
+		b.ReportMetric(max(0, others.Seconds()/sumTime.Seconds()), "other-cores")
+	}
+	b.ReportMetric(0, "ns/op")
+}
+
+// warmUp runs Sum once and collects garbage, so that the first of a series
+// of benchmarks does not pay for filling pools or for the input just made.
+func warmUp(data []byte) {
+	Sum(data)
+	runtime.GC()
+}
+
+// BenchmarkSumReaderPlans compares windows and chunk sizes for streams:
+// the ring of buffers is window × chunk bytes.
+func BenchmarkSumReaderPlans(b *testing.B) {
+	data := benchInput(size256M.n)
+	warmUp(data)
+	for _, wc := range []struct{ window, chunk int }{
+		{4, 256 << 10}, {8, 128 << 10}, {8, 256 << 10}, {16, 64 << 10}, {4, 1 << 20},
+	} {
+		p := defaultPlanFor(2)
+		p.window, p.chunk = wc.window, wc.chunk
+		b.Run(fmt.Sprintf("window=%d/chunk=%dKiB", wc.window, wc.chunk>>10), func(b *testing.B) {
+			b.SetBytes(int64(len(data)))
+			r := bytes.NewReader(data)
+			for b.Loop() {
+				r.Reset(data)
+				if _, err := sumReader(b.Context(), r, p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }

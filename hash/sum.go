@@ -177,7 +177,9 @@ func (e *engine) serialReader(ctx context.Context, r io.Reader, n int) (Sums, er
 	for {
 		c := buf[:n]
 		e.h.write(c)
-		s.Histogram.Add(c)
+		if !e.p.noHist {
+			s.Histogram.Add(c)
+		}
 		s.Size += int64(n)
 		if n < len(buf) {
 			break
