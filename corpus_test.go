@@ -47,3 +47,25 @@ func TestCorkamiWholePipeline(t *testing.T) {
 	})
 	assert.Empty(t, string(out), "nothing may reach stdout")
 }
+
+// TestSamplesTruncatedWholePipeline: every sample cut at 65 lengths goes
+// through the whole report without a panic and within the time limit.
+func TestSamplesTruncatedWholePipeline(t *testing.T) {
+	kb := reputation.NewMemKB()
+	out := testutil.CaptureStdout(t, func() {
+		for _, s := range testutil.Samples(t) {
+			b, err := os.ReadFile(s.Path)
+			require.NoError(t, err)
+			for i := 0; i <= 64; i++ {
+				n := len(b) * i / 64
+				ctx, cancel := context.WithTimeout(context.Background(), perFileLimit)
+				rep, _ := AnalyzeBytes(ctx, s.Rel, b[:n:n], WithKnowledgeBase(kb))
+				require.NoError(t, ctx.Err(), "%s cut at %d", s.Rel, n)
+				cancel()
+				require.NotNil(t, rep)
+				assert.Equal(t, int64(n), rep.File.Size)
+			}
+		}
+	})
+	assert.Empty(t, string(out))
+}
