@@ -199,10 +199,8 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 	if f != nil && imageOnly && hashErr == nil {
 		// The overlay: the streamed histogram less the image's.
 		ov := sums.Histogram
-		var img hash.Histogram
-		img.Add(f.Data())
 		for i := range ov {
-			ov[i] -= img[i]
+			ov[i] -= f.Histogram[i] // the image's bytes, counted by the parse
 		}
 		f.Overlay = &pe.Overlay{Offset: f.Size, Size: size - f.Size, Entropy: ov.Entropy()}
 		sec := f.Header.Directory(pe.IMAGE_DIRECTORY_ENTRY_SECURITY)
@@ -232,9 +230,15 @@ func parseImage(ctx context.Context, r io.ReaderAt, size int64, f *pe.File, perr
 	if end <= 0 || end > c.maxInMemory || end > size {
 		return f, perr, false, nil
 	}
-	img := make([]byte, end)
-	if _, rerr = r.ReadAt(img, 0); rerr != nil {
-		return nil, nil, false, rerr
+	head := f.Data() // the first bytes, which the headers were parsed from
+	img := head
+	if end <= int64(len(head)) {
+		img = head[:end] // the image is all in the bytes already read
+	} else {
+		img = make([]byte, end)
+		if _, rerr = r.ReadAt(img, 0); rerr != nil {
+			return nil, nil, false, rerr
+		}
 	}
 	full, err := pe.Parse(ctx, img, c.peOptions(false)...)
 	if full == nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 
 	"github.com/filerep/filerep"
@@ -22,9 +21,6 @@ func ExampleAnalyzeBytes() {
 // Analyze a committed sample and print its Digital DNA.
 func ExampleAnalyze() {
 	path := filepath.Join("testdata", "pe", "mingw-console-x64.exe")
-	if _, err := os.Stat(path); err != nil {
-		return
-	}
 	rep, err := filerep.Analyze(context.Background(), path)
 	if err != nil {
 		fmt.Println(err)

@@ -1,6 +1,7 @@
 package pe
 
 import (
+	"crypto"
 	"sync"
 
 	"github.com/filerep/filerep/pe/authenticode"
@@ -43,15 +44,42 @@ func (f *File) HasCertificateTable() bool {
 // File parsed from a prefix.
 func (f *File) Authentihash() ([]byte, error) {
 	f.auth.sha256Once.Do(func() {
+		if d := f.signedDigest(crypto.SHA256); d != nil {
+			f.auth.sha256 = d
+			return
+		}
 		f.auth.sha256, f.auth.sha256Err = authenticode.AuthentihashSHA256(f.data, f.AuthenticodeLayout())
 	})
 	return f.auth.sha256, f.auth.sha256Err
+}
+
+// signedDigest returns the authentihash with algorithm h that decoding the
+// signatures already computed (to check them), or nil: a signed file's
+// digests are computed once.
+func (f *File) signedDigest(h crypto.Hash) []byte {
+	if !f.HasCertificateTable() {
+		return nil
+	}
+	sig, _ := f.Signature()
+	if sig == nil {
+		return nil
+	}
+	for _, s := range sig.Signatures {
+		if s.Hash == h && s.ComputedDigest != nil {
+			return s.ComputedDigest
+		}
+	}
+	return nil
 }
 
 // AuthentihashSHA1 is [File.Authentihash] with SHA-1, the digest older
 // catalogs list.
 func (f *File) AuthentihashSHA1() ([]byte, error) {
 	f.auth.sha1Once.Do(func() {
+		if d := f.signedDigest(crypto.SHA1); d != nil {
+			f.auth.sha1 = d
+			return
+		}
 		f.auth.sha1, f.auth.sha1Err = authenticode.AuthentihashSHA1(f.data, f.AuthenticodeLayout())
 	})
 	return f.auth.sha1, f.auth.sha1Err
