@@ -322,7 +322,7 @@ func (r *FileReport) evaluate(ctx context.Context, c *config) {
 		obs.Telemetry = c.telemetryOf(r.Hashes.SHA256, r.File.Name)
 	}
 	r.Telemetry = obs.Telemetry
-	if obs.Path == "" && looksWindows(r.File.Path) {
+	if obs.Path == "" && reputation.IsWindowsPath(r.File.Path) {
 		obs.Path = r.File.Path
 	}
 	if t := obs.Telemetry; t != nil && t.TypicalPath != nil {
@@ -341,11 +341,6 @@ func (r *FileReport) evaluate(ctx context.Context, c *config) {
 		return
 	}
 	r.Verdict = v
-}
-
-// looksWindows reports a Windows path: a drive letter or backslashes.
-func looksWindows(p string) bool {
-	return strings.Contains(p, `\`) || (len(p) >= 2 && p[1] == ':')
 }
 
 // maxAdditionalVersions caps the versions listed in a report.
