@@ -175,8 +175,8 @@ func WithKnowledgeBase(kb reputation.KnowledgeBase) Option {
 
 // WithHostPath tells the verdict where the file lives on its Windows host,
 // e.g. `C:\Windows\System32\alg.exe`, for the typical-path signals.
-// Default: the analysed path when it is a Windows path (a drive letter or
-// backslashes), else unknown.
+// Default: the analysed path when it is a Windows path (drive letter, UNC
+// or %VAR% prefix: reputation.IsWindowsPath), else unknown.
 func WithHostPath(p string) Option {
 	return func(c *config) error { c.obs.Path = p; return nil }
 }
