@@ -161,6 +161,7 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 		}
 		f.absorb(res, an)
 		f.Exports = f.parseExports(an)
+		f.Resources = f.parseResourceTree(an)
 		f.decodeResources(an)
 	}
 	f.Overlay = f.overlay()
@@ -178,7 +179,6 @@ func (f *File) absorb(res *dirResult, an *anomalies) {
 	f.DelayImports = res.delayImports
 	f.Debug = res.debug
 	f.TLSCallbacks = res.tlsCallbacks
-	f.Resources = res.resources
 	f.IsDriver = res.isDriver
 	f.clrRefs = res.clrRefs
 	if res.clrParsed {

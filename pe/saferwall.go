@@ -68,7 +68,6 @@ type dirResult struct {
 	delayImports []Import
 	debug        []DebugEntry
 	tlsCallbacks []uint64
-	resources    []Resource
 	clrVersion   string
 	clrParsed    bool
 	clrRefs      []string // names of the CLR AssemblyRef rows (detect.go reads them)
@@ -94,6 +93,7 @@ func parseDirectories(ctx context.Context, b []byte, h *Header, secs []Section, 
 		OmitGlobalPtrDirectory:    true,
 		OmitBoundImportDirectory:  true,
 		OmitIATDirectory:          true,
+		OmitResourceDirectory:     true, // read by our own bounded walker (rsrcdir.go)
 	}
 	if int(h.NumberOfSections) > lim.MaxSectionsForDirectories {
 		// Our own reader already has the headers and sections; the parser
@@ -184,9 +184,6 @@ func copyResults(f *peparser.File, res *dirResult) {
 			res.tlsCallbacks = append(res.tlsCallbacks, cb...)
 		}
 	})
-	guard("resources", func() {
-		walkResources(f.Resources, res)
-	})
 	guard("clr", func() {
 		if f.FileInfo.HasCLR {
 			res.clrParsed = true
@@ -240,36 +237,6 @@ func clrAssemblyRefs(f *peparser.File) []string {
 		}
 	}
 	return out
-}
-
-// walkResources flattens the type → name → language tree. Depth is fixed
-// at three levels by the format; the parser bounds the entry counts.
-func walkResources(root peparser.ResourceDirectory, res *dirResult) {
-	for _, t := range root.Entries {
-		typ := ResourceID{ID: t.ID, Name: t.Name}
-		if !t.IsResourceDir {
-			continue
-		}
-		for _, n := range t.Directory.Entries {
-			name := ResourceID{ID: n.ID, Name: n.Name}
-			if !n.IsResourceDir {
-				continue
-			}
-			for _, l := range n.Directory.Entries {
-				if l.IsResourceDir || len(res.resources) >= maxResources {
-					continue
-				}
-				res.resources = append(res.resources, Resource{
-					Type:     typ,
-					Name:     name,
-					Lang:     uint16(l.ID),
-					RVA:      l.Data.Struct.OffsetToData,
-					Size:     l.Data.Struct.Size,
-					CodePage: l.Data.Struct.CodePage,
-				})
-			}
-		}
-	}
 }
 
 // maxResources caps the leaves kept from the resource tree.
