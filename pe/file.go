@@ -160,6 +160,7 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 			return nil, err
 		}
 		f.absorb(res, an)
+		f.parseImports(c.limits, an)
 		f.Exports = f.parseExports(an)
 		f.Resources = f.parseResourceTree(an)
 		f.decodeResources(an)
@@ -175,11 +176,8 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 
 // absorb takes the parser's results into f.
 func (f *File) absorb(res *dirResult, an *anomalies) {
-	f.Imports = res.imports
-	f.DelayImports = res.delayImports
 	f.Debug = res.debug
 	f.TLSCallbacks = res.tlsCallbacks
-	f.IsDriver = res.isDriver
 	f.clrRefs = res.clrRefs
 	if res.clrParsed {
 		f.CLRVersion = res.clrVersion

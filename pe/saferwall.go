@@ -58,20 +58,17 @@ var saferwallAnomalies = map[string]string{
 	peparser.AnoDanSMagicOffset:       "",
 	peparser.AnoPaddingDwordNotZero:   "",
 	"Invalid rich header checksum":    "",
-	peparser.AnoImportNoNameNoOrdinal: "pe/import-no-name-no-ordinal",
-	peparser.AnoManyRepeatedEntries:   "pe/import-repeated-entries",
+	peparser.AnoImportNoNameNoOrdinal: anoImportNoNameNoOrdinal,
+	peparser.AnoManyRepeatedEntries:   anoImportRepeated,
 }
 
 // dirResult is what we copy out of the parser's File.
 type dirResult struct {
-	imports      []Import
-	delayImports []Import
 	debug        []DebugEntry
 	tlsCallbacks []uint64
 	clrVersion   string
 	clrParsed    bool
 	clrRefs      []string // names of the CLR AssemblyRef rows (detect.go reads them)
-	isDriver     bool
 	anomalies    []string
 	logged       []string
 	parseErr     error
@@ -94,6 +91,8 @@ func parseDirectories(ctx context.Context, b []byte, h *Header, secs []Section, 
 		OmitBoundImportDirectory:  true,
 		OmitIATDirectory:          true,
 		OmitResourceDirectory:     true, // read by our own bounded walker (rsrcdir.go)
+		OmitImportDirectory:       true, // read by our own bounded reader (importdir.go)
+		OmitDelayImportDirectory:  true,
 	}
 	if int(h.NumberOfSections) > lim.MaxSectionsForDirectories {
 		// Our own reader already has the headers and sections; the parser
@@ -153,16 +152,6 @@ func copyResults(f *peparser.File, res *dirResult) {
 		}()
 		fn()
 	}
-	guard("imports", func() {
-		for _, imp := range f.Imports {
-			res.imports = append(res.imports, importOf(imp.Name, imp.Functions))
-		}
-	})
-	guard("delay imports", func() {
-		for _, imp := range f.DelayImports {
-			res.delayImports = append(res.delayImports, importOf(imp.Name, imp.Functions))
-		}
-	})
 	guard("debug", func() {
 		for _, d := range f.Debugs {
 			e := DebugEntry{Type: d.Type, TimeDateStamp: d.Struct.TimeDateStamp}
@@ -192,11 +181,6 @@ func copyResults(f *peparser.File, res *dirResult) {
 	})
 	guard("clr refs", func() {
 		res.clrRefs = clrAssemblyRefs(f)
-	})
-	guard("driver", func() {
-		if f.NtHeader.OptionalHeader != nil {
-			res.isDriver = f.IsDriver()
-		}
 	})
 	res.anomalies = append(res.anomalies, f.Anomalies...)
 }
@@ -314,13 +298,4 @@ func richWouldPanic(b []byte, h *Header) bool {
 // tables), else "ordN".
 func ordinalName(dll string, ord uint32) string {
 	return peparser.OrdLookup(strings.ToLower(dll), uint64(ord), true)
-}
-
-// importOf copies one DLL's imports out of the parser's types.
-func importOf(dll string, fns []peparser.ImportFunction) Import {
-	out := Import{DLL: dll, Functions: make([]ImportFunction, 0, len(fns))}
-	for _, fn := range fns {
-		out.Functions = append(out.Functions, ImportFunction{Name: fn.Name, Ordinal: fn.Ordinal, ByOrdinal: fn.ByOrdinal})
-	}
-	return out
 }

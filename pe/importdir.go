@@ -1,0 +1,540 @@
+package pe
+
+// Our own reader of the import and delay-import directories. It gives the
+// results saferwall/pe v1.6.5 gave (which follows python pefile), without
+// its cost: that parser recomputed the section alignment for every thunk
+// and every name, and its section lookup is quadratic in the section
+// count. Here the section view is built once per file and every read is
+// bounds-checked; the work is capped by maxImportThunks.
+
+import (
+	"encoding/binary"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// Bounds of the import reader.
+const (
+	// maxImportFunctions caps the functions kept per file (import and
+	// delay-import directories together); real files import a few
+	// thousand at most.
+	maxImportFunctions = 1 << 16
+	// maxImportThunks caps the thunk entries read per file: each function
+	// is read twice (lookup and address tables).
+	maxImportThunks = 4 * maxImportFunctions
+	// maxImportNameLen caps a function name and maxImportDLLLen a DLL
+	// name, as pefile's MAX_IMPORT_NAME_LENGTH and MAX_DLL_LENGTH.
+	maxImportNameLen = 0x200
+	maxImportDLLLen  = 0x200
+	// maxRepeatedThunks and maxThunkSpread are pefile's heuristics for a
+	// bogus table: that many repeated name RVAs, or name RVAs spread over
+	// more than 128 MiB. They raise an anomaly; the table is still read.
+	maxRepeatedThunks = 0xF
+	maxThunkSpread    = 0x8000000
+	// maxLeadingInvalid is the count of invalid names, with no valid
+	// entry before them, after which the directory is abandoned.
+	maxLeadingInvalid = 1000
+)
+
+// Anomaly identifiers of the import reader. The first four are the ones
+// the parser dependency raised (saferwallAnomalies and slugID named them).
+const (
+	anoImportNoNameNoOrdinal = "pe/import-no-name-no-ordinal"
+	anoImportRepeated        = "pe/import-repeated-entries"
+	anoImportSpread          = "pe/thunk-address-of-data-too-spread-out"
+	anoImportOrdinalRange    = "pe/thunk-addressofdata-beyond-limits"
+	anoImportsTruncated      = "pe/imports-truncated"
+)
+
+// invalidImportName replaces a name with characters outside the expected
+// set; such entries are dropped.
+const invalidImportName = "*invalid*"
+
+var (
+	errImportDamaged = errors.New("both the lookup and the address tables are empty")
+	errImportInvalid = errors.New("too many invalid names")
+)
+
+// importSection is one section as pefile sees it when it maps an RVA: the
+// aligned virtual range, clipped at the next section, and the aligned raw
+// pointer. The arithmetic is uint32 and wraps, as in saferwall/pe.
+type importSection struct {
+	lo, end uint32 // virtual range [lo, end)
+	ptr     uint32 // PointerToRawData rounded down as the loader does
+	rawEnd  uint32 // PointerToRawData + SizeOfRawData, not rounded
+	name    string // raw name without its NUL bytes
+}
+
+// importReader holds the state of one file's import parse.
+type importReader struct {
+	data      []byte
+	is64      bool
+	imageBase uint64
+	secs      []importSection
+	an        *anomalies
+
+	thunksLeft int
+	funcsLeft  int
+	truncated  bool
+	scratch    []uint64 // name RVAs of one table, for the repeat count
+}
+
+// parseImports fills f.Imports, f.DelayImports and f.IsDriver. Files with
+// more sections than lim.MaxSectionsForDirectories get none, as with the
+// other data directories.
+func (f *File) parseImports(lim Limits, an *anomalies) {
+	if int(f.Header.NumberOfSections) > lim.MaxSectionsForDirectories {
+		return
+	}
+	r := &importReader{
+		data:       f.data,
+		is64:       f.Header.Is64,
+		imageBase:  f.Header.ImageBase,
+		secs:       importSections(f.data, &f.Header, len(f.Sections)),
+		an:         an,
+		thunksLeft: maxImportThunks,
+		funcsLeft:  maxImportFunctions,
+	}
+	if d := f.Header.Directory(IMAGE_DIRECTORY_ENTRY_IMPORT); d.VirtualAddress != 0 {
+		f.Imports = r.directory(d.VirtualAddress, false)
+	}
+	if d := f.Header.Directory(IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT); d.VirtualAddress != 0 && !r.truncated {
+		f.DelayImports = r.directory(d.VirtualAddress, true)
+	}
+	if r.truncated {
+		an.add(anoImportsTruncated, "more than %d imported functions or %d thunks; the rest were not read", maxImportFunctions, maxImportThunks)
+	}
+	f.IsDriver = isDriver(f.Imports, f.Header.Subsystem, r.secs)
+}
+
+// importSections builds the section view pefile's RVA lookup uses from the
+// first n entries of the section table: a section with three or more
+// faults ends the table; the rest are sorted by VirtualAddress.
+func importSections(b []byte, h *Header, n int) []importSection {
+	size := uint32(len(b))
+	adjPtr := func(v uint32) uint32 {
+		if h.FileAlignment < 0x200 {
+			return v
+		}
+		return v &^ 0x1ff
+	}
+	adjVA := func(v uint32) uint32 {
+		a := h.SectionAlignment
+		if a < 0x1000 {
+			a = h.FileAlignment
+		}
+		if a != 0 && v%a != 0 {
+			return a * (v / a)
+		}
+		return v
+	}
+	type raw struct {
+		va, vsize, ptr, rawSize uint32
+		name                    string
+	}
+	start := int64(h.NTOffset) + 24 + int64(h.SizeOfOptionalHeader)
+	var rs []raw
+	for i := range n {
+		o := start + int64(i)*40
+		if o < 0 || o+40 > int64(len(b)) {
+			break
+		}
+		e := b[o : o+40]
+		le := binary.LittleEndian
+		s := raw{vsize: le.Uint32(e[8:]), va: le.Uint32(e[12:]), rawSize: le.Uint32(e[16:]), ptr: le.Uint32(e[20:])}
+		faults := 0
+		if allZero(e) {
+			faults++
+		}
+		if s.rawSize+s.ptr > size {
+			faults++
+		}
+		if adjPtr(s.ptr) > size {
+			faults++
+		}
+		if s.vsize > 0x10000000 {
+			faults++
+		}
+		if adjVA(s.va) > 0x10000000 {
+			faults++
+		}
+		if h.FileAlignment != 0 && s.ptr%h.FileAlignment != 0 {
+			faults++
+		}
+		if faults >= 3 {
+			break
+		}
+		s.name = strings.ReplaceAll(string(e[:8]), "\x00", "")
+		rs = append(rs, s)
+	}
+	slices.SortStableFunc(rs, func(a, b raw) int {
+		switch {
+		case a.va < b.va:
+			return -1
+		case a.va > b.va:
+			return 1
+		}
+		return 0
+	})
+	out := make([]importSection, len(rs))
+	for i, s := range rs {
+		ptr := adjPtr(s.ptr)
+		vsz := max(s.rawSize, s.vsize)
+		if size-ptr < s.rawSize {
+			vsz = s.vsize // SizeOfRawData runs past the file: not trusted
+		}
+		lo := adjVA(s.va)
+		if i+1 < len(rs) {
+			next := rs[i+1].va
+			if next != 0 && next > s.va && lo+vsz > next {
+				vsz = next - lo
+			}
+		}
+		out[i] = importSection{lo: lo, end: lo + vsz, ptr: ptr, rawEnd: s.ptr + s.rawSize, name: s.name}
+	}
+	return out
+}
+
+func allZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// section returns the first section holding rva, or nil.
+func (r *importReader) section(rva uint32) *importSection {
+	for i := range r.secs {
+		s := &r.secs[i]
+		if s.lo <= rva && rva < s.end {
+			return s
+		}
+	}
+	return nil
+}
+
+// offset maps rva to a file offset; an RVA in no section is taken as an
+// offset when it is below the file size (pefile does so too).
+func (r *importReader) offset(rva uint32) (uint32, bool) {
+	if s := r.section(rva); s != nil {
+		return rva - s.lo + s.ptr, true
+	}
+	if int64(rva) < int64(len(r.data)) {
+		return rva, true
+	}
+	return 0, false
+}
+
+// read returns n bytes at file offset off, or false when they are not all
+// in the file.
+func (r *importReader) read(off uint32, n int) ([]byte, bool) {
+	end := int64(off) + int64(n)
+	if end > int64(len(r.data)) {
+		return nil, false
+	}
+	return r.data[off:end], true
+}
+
+// str reads a NUL-terminated string at rva, at most maxLen bytes and, when
+// it starts in a section's raw data, not past the end of that data.
+func (r *importReader) str(rva, maxLen uint32) string {
+	if rva == 0 {
+		return ""
+	}
+	size := int64(len(r.data))
+	var lo, hi int64
+	if s := r.section(rva); s != nil {
+		lo = int64(rva - s.lo + s.ptr)
+		if lo > size {
+			return ""
+		}
+		hi = lo + int64(maxLen)
+		if raw := int64(s.rawEnd); hi > raw && raw > lo {
+			hi = raw
+		}
+	} else {
+		lo = int64(rva)
+		if lo > size {
+			return ""
+		}
+		hi = lo + int64(maxLen)
+	}
+	hi = min(hi, size)
+	b := r.data[lo:hi]
+	for i, c := range b {
+		if c == 0 {
+			b = b[:i]
+			break
+		}
+	}
+	return string(b)
+}
+
+// directory reads the descriptors at rva until a zeroed one, one that
+// cannot be read, or one whose tables are both empty.
+func (r *importReader) directory(rva uint32, delay bool) []Import {
+	descSize := 20
+	if delay {
+		descSize = 32
+	}
+	le := binary.LittleEndian
+	var out []Import
+	for !r.truncated {
+		off, ok := r.offset(rva)
+		if !ok {
+			break
+		}
+		d, ok := r.read(off, descSize)
+		if !ok || allZero(d) {
+			break
+		}
+		var ilt, iat, nameRVA uint32
+		old := false
+		if delay {
+			// Attributes, Name, ModuleHandle, IAT, INT, …: bit 0 of
+			// Attributes clear marks a VC++ 6 descriptor holding VAs.
+			old = le.Uint32(d)&1 == 0
+			nameRVA, iat, ilt = le.Uint32(d[4:]), le.Uint32(d[12:]), le.Uint32(d[16:])
+		} else {
+			// OriginalFirstThunk, TimeDateStamp, ForwarderChain, Name, FirstThunk.
+			ilt, nameRVA, iat = le.Uint32(d), le.Uint32(d[12:]), le.Uint32(d[16:])
+		}
+		rva += uint32(descSize)
+
+		// A table that starts before the descriptor cannot run past it.
+		maxLen := uint32(len(r.data)) - off
+		if rva > ilt || rva > iat {
+			switch {
+			case rva < ilt:
+				maxLen = rva - iat
+			case rva < iat:
+				maxLen = rva - ilt
+			default:
+				maxLen = max(rva-ilt, rva-iat)
+			}
+		}
+		fns, err := r.functions(ilt, iat, maxLen, old)
+		if err != nil {
+			break
+		}
+		dllCap := uint32(maxImportDLLLen)
+		if delay {
+			if old {
+				nameRVA -= uint32(r.imageBase)
+			}
+			// saferwall/pe bounded a delay-load DLL name by the
+			// table bound, not by pefile's 0x200: keep the smaller.
+			dllCap = min(dllCap, maxLen)
+		}
+		dll := r.str(nameRVA, dllCap)
+		if !validDLLName(dll) {
+			continue
+		}
+		out = append(out, Import{DLL: dll, Functions: fns})
+	}
+	return out
+}
+
+// functions decodes one descriptor's functions from its lookup table, or
+// from its address table when the lookup table is empty.
+func (r *importReader) functions(iltRVA, iatRVA, maxLen uint32, old bool) ([]ImportFunction, error) {
+	ilt := r.thunks(iltRVA, maxLen, old)
+	iat := r.thunks(iatRVA, maxLen, old)
+	table := ilt
+	if len(table) == 0 {
+		table = iat
+	}
+	if len(table) == 0 {
+		return nil, errImportDamaged
+	}
+	flag := uint64(1) << 31
+	if r.is64 {
+		flag = 1 << 63
+	}
+	var base uint32
+	if old {
+		base = uint32(r.imageBase)
+	}
+	fns := make([]ImportFunction, 0, len(table))
+	invalid := 0
+	for idx, v := range table {
+		var fn ImportFunction
+		if v&flag != 0 {
+			fn.ByOrdinal = true
+			fn.Ordinal = uint32(v) & 0xffff
+			fn.Name = "#" + strconv.FormatUint(uint64(fn.Ordinal), 10)
+		} else {
+			// Hint (2 bytes), then the name.
+			fn.Name = r.str(uint32(v)-base+2, maxImportNameLen)
+			if !validFunctionName(fn.Name) {
+				fn.Name = invalidImportName
+			}
+		}
+		if fn.Ordinal == 0 && fn.Name == "" {
+			r.an.add(anoImportNoNameNoOrdinal, "Must have either an ordinal or a name in an import")
+		}
+		if fn.Name == invalidImportName {
+			if invalid > maxLeadingInvalid && invalid == idx {
+				return nil, errImportInvalid
+			}
+			invalid++
+			continue
+		}
+		if r.funcsLeft == 0 {
+			r.truncated = true
+			break
+		}
+		r.funcsLeft--
+		fns = append(fns, fn)
+	}
+	return fns, nil
+}
+
+// thunks reads a thunk table at rva (a VA when old) up to a zero entry, at
+// most maxLen bytes, stopping at an entry that points back into the table.
+// It returns nil when an entry cannot be read.
+func (r *importReader) thunks(rva, maxLen uint32, old bool) []uint64 {
+	if rva == 0 {
+		return nil
+	}
+	size, flag := uint32(4), uint64(1)<<31
+	if r.is64 {
+		size, flag = 8, 1<<63
+	}
+	var base uint32
+	if old {
+		base = uint32(r.imageBase)
+	}
+	start := rva
+	var out []uint64
+	checked := 0 // entries seen when the bogus-table heuristics last ran
+	defer func() { r.bogusTable(out[:checked], flag) }()
+	for {
+		if rva >= start+maxLen {
+			break
+		}
+		checked = len(out)
+		if r.thunksLeft == 0 {
+			r.truncated = true
+			break
+		}
+		r.thunksLeft--
+		off, ok := r.offset(rva - base)
+		if !ok {
+			return nil
+		}
+		b, ok := r.read(off, int(size))
+		if !ok {
+			return nil
+		}
+		var v uint64
+		if r.is64 {
+			v = binary.LittleEndian.Uint64(b)
+		} else {
+			v = uint64(binary.LittleEndian.Uint32(b))
+		}
+		if v == 0 || (v >= uint64(start) && v <= uint64(rva)) {
+			break
+		}
+		if v&flag != 0 && v&0x7fffffff > 0xffff {
+			r.an.add(anoImportOrdinalRange, "Thunk AddressOfData beyond limits")
+		}
+		out = append(out, v)
+		rva += size
+	}
+	return out
+}
+
+// bogusTable raises pefile's bogus-table anomalies for the entries of one
+// table that were read before its last check: many repeated name RVAs, or
+// name RVAs spread too far.
+func (r *importReader) bogusTable(entries []uint64, flag uint64) {
+	r.scratch = r.scratch[:0]
+	for _, v := range entries {
+		if v&flag == 0 {
+			r.scratch = append(r.scratch, v)
+		}
+	}
+	if len(r.scratch) < 2 {
+		return
+	}
+	lo, hi := slices.Min(r.scratch), slices.Max(r.scratch)
+	if hi-lo > maxThunkSpread {
+		r.an.add(anoImportSpread, "Thunk Address Of Data too spread out")
+	}
+	if len(r.scratch) <= maxRepeatedThunks {
+		return
+	}
+	slices.Sort(r.scratch)
+	repeated := 0
+	for i := 1; i < len(r.scratch); i++ {
+		if r.scratch[i] == r.scratch[i-1] {
+			repeated++
+		}
+	}
+	if repeated >= maxRepeatedThunks {
+		r.an.add(anoImportRepeated, "Import directory contains many repeated entries")
+	}
+}
+
+// validDLLName reports whether s uses only the characters of a FAT 8.3
+// file name (any length), as pefile's is_valid_dos_filename.
+func validDLLName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isAlnum(c) || strings.IndexByte("!#$%&'()-@^_`{}~+,.;=[]\\/", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+// validFunctionName reports whether s uses only the characters of a
+// mangled function name, as pefile's is_valid_function_name.
+func validFunctionName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if isAlnum(c) || strings.IndexByte("_?@$()<>", c) >= 0 {
+			continue
+		}
+		return false
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// isDriver reports whether the image looks like a kernel driver: it
+// imports a kernel component, or its subsystem is IMAGE_SUBSYSTEM_NATIVE
+// (1) or IMAGE_SUBSYSTEM_NATIVE_WINDOWS (8) and a section has a driver's
+// name ("page", "paged", "nonpage", "init"). pefile's is_driver does the
+// same with fewer names; saferwall/pe tested the subsystem's bits, so a
+// console image (3) with an INIT section passed for a driver.
+func isDriver(imports []Import, sub Subsystem, secs []importSection) bool {
+	if len(imports) == 0 {
+		return false
+	}
+	for _, imp := range imports {
+		switch strings.ToLower(imp.DLL) {
+		case "ntoskrnl.exe", "hal.dll", "ndis.sys", "bootvid.dll", "kdcom.dll":
+			return true
+		}
+	}
+	if sub != 1 && sub != 8 {
+		return false
+	}
+	for _, s := range secs {
+		switch strings.ToLower(s.name) {
+		case "page", "paged", "nonpage", "init":
+			return true
+		}
+	}
+	return false
+}
