@@ -2,34 +2,19 @@ package filerep
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
 	"github.com/filerep/filerep/internal/testutil"
 )
 
-// FuzzAnalyze feeds arbitrary bytes to AnalyzeBytes. Seeds are the
-// committed samples and, when present, the corkami corpus. The property is
-// the hostile-input contract: no panic, a report always, within a deadline.
-//
-// Seeds above maxFuzzSeed are left out: mutating megabyte inputs costs the
-// fuzzer more than it finds (the Go samples alone cut it to a few
-// executions a second).
+// FuzzAnalyze feeds arbitrary bytes to AnalyzeBytes. Seeds are the small
+// committed samples and, when present, the corkami corpus
+// (testutil.FuzzSeeds). The property is the hostile-input contract: no
+// panic, a report always, within a deadline.
 func FuzzAnalyze(f *testing.F) {
-	const maxFuzzSeed = 64 << 10
-	add := func(p string) {
-		if b, err := os.ReadFile(p); err == nil && len(b) <= maxFuzzSeed {
-			f.Add(b)
-		}
-	}
-	for _, s := range testutil.Samples(f) {
-		add(s.Path)
-	}
-	if os.Getenv(testutil.CorpusEnv) != "" {
-		for _, p := range testutil.CorpusFiles(f, "corkami") {
-			add(p)
-		}
+	for _, b := range testutil.FuzzSeeds(f) {
+		f.Add(b)
 	}
 	f.Add([]byte("MZ"))
 	f.Fuzz(func(t *testing.T, b []byte) {

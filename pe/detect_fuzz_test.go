@@ -2,7 +2,6 @@ package pe
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -11,12 +10,11 @@ import (
 
 // FuzzDetect checks Detect's contract on whatever Parse can read: no
 // panic, a code language always set, within a deadline. It is seeded with
-// every sample and every synthetic image of the rule tests.
+// the small samples and corkami files (testutil.FuzzSeeds) and every
+// synthetic image of the rule tests.
 func FuzzDetect(f *testing.F) {
-	for _, s := range testutil.Samples(f) {
-		if b, err := os.ReadFile(s.Path); err == nil {
-			f.Add(b)
-		}
+	for _, b := range testutil.FuzzSeeds(f) {
+		f.Add(b)
 	}
 	for _, n := range syntheticNames() {
 		f.Add(synthetic[n]())

@@ -2,7 +2,6 @@ package pe
 
 import (
 	"context"
-	"os"
 	"testing"
 	"time"
 
@@ -10,12 +9,11 @@ import (
 )
 
 // FuzzParse checks the parser entry point's contract on arbitrary bytes:
-// no panic, a File or an error, within a deadline.
+// no panic, a File or an error, within a deadline. Seeds are the small
+// samples and corkami files (testutil.FuzzSeeds).
 func FuzzParse(f *testing.F) {
-	for _, s := range testutil.Samples(f) {
-		if b, err := os.ReadFile(s.Path); err == nil {
-			f.Add(b)
-		}
+	for _, b := range testutil.FuzzSeeds(f) {
+		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)

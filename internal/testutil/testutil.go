@@ -91,6 +91,37 @@ func Samples(t testing.TB) []Sample {
 	return out
 }
 
+// MaxFuzzSeed is the size above which FuzzSeeds leaves a file out:
+// mutating megabyte inputs costs the fuzzer more than it finds (with the
+// 1–3 MB Go samples among the seeds, FuzzParse ran a few executions a
+// second).
+const MaxFuzzSeed = 64 << 10
+
+// FuzzSeeds returns the contents of the committed samples and, when
+// $FILEREP_CORPUS is set, of the corkami corpus, leaving out files larger
+// than MaxFuzzSeed.
+func FuzzSeeds(t testing.TB) [][]byte {
+	t.Helper()
+	var out [][]byte
+	add := func(p string) {
+		if fi, err := os.Stat(p); err != nil || fi.Size() > MaxFuzzSeed {
+			return
+		}
+		if b, err := os.ReadFile(p); err == nil {
+			out = append(out, b)
+		}
+	}
+	for _, s := range Samples(t) {
+		add(s.Path)
+	}
+	if os.Getenv(CorpusEnv) != "" {
+		for _, p := range CorpusFiles(t, "corkami") {
+			add(p)
+		}
+	}
+	return out
+}
+
 func regularFiles(t testing.TB, dir string) []string {
 	var out []string
 	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
