@@ -483,26 +483,19 @@ func (r *importReader) bogusTable(entries []uint64, flag uint64) {
 
 // validDLLName reports whether s uses only the characters of a FAT 8.3
 // file name (any length), as pefile's is_valid_dos_filename.
-func validDLLName(s string) bool {
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isAlnum(c) || strings.IndexByte("!#$%&'()-@^_`{}~+,.;=[]\\/", c) >= 0 {
-			continue
-		}
-		return false
-	}
-	return true
-}
+func validDLLName(s string) bool { return alnumOr(s, "!#$%&'()-@^_`{}~+,.;=[]\\/") }
 
 // validFunctionName reports whether s uses only the characters of a
 // mangled function name, as pefile's is_valid_function_name.
-func validFunctionName(s string) bool {
+func validFunctionName(s string) bool { return alnumOr(s, "_?@$()<>") }
+
+// alnumOr reports whether every byte of s is an ASCII letter or digit or
+// one of extra.
+func alnumOr(s, extra string) bool {
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isAlnum(c) || strings.IndexByte("_?@$()<>", c) >= 0 {
-			continue
+		if c := s[i]; !isAlnum(c) && strings.IndexByte(extra, c) < 0 {
+			return false
 		}
-		return false
 	}
 	return true
 }
