@@ -30,7 +30,7 @@ const maxNameLen = 1024
 
 // cString reads a NUL-terminated string at rva, at most maxNameLen bytes.
 func (f *File) cString(rva uint32) (string, bool) {
-	off, ok := rvaToOffset(&f.Header, f.Sections, rva)
+	off, ok := f.offset(rva)
 	if !ok || off < 0 || off >= int64(len(f.data)) {
 		return "", false
 	}
@@ -44,7 +44,7 @@ func (f *File) cString(rva uint32) (string, bool) {
 // rvaSlice returns n bytes at rva, or false when they are not all in the
 // file.
 func (f *File) rvaSlice(rva uint32, n int64) ([]byte, bool) {
-	off, ok := rvaToOffset(&f.Header, f.Sections, rva)
+	off, ok := f.offset(rva)
 	if !ok || off < 0 || n < 0 || off+n > int64(len(f.data)) {
 		return nil, false
 	}

@@ -356,12 +356,12 @@ func (x *Facts) clrFacts() *CLRFacts {
 	if !ok {
 		return c
 	}
-	c.HeaderOffset, _ = rvaToOffset(&f.Header, f.Sections, d.VirtualAddress)
+	c.HeaderOffset, _ = f.offset(d.VirtualAddress)
 	le := binary.LittleEndian
 	c.Flags = le.Uint32(hdr[16:])
 	c.ILOnly = c.Flags&COMIMAGE_FLAGS_ILONLY != 0
 	mdRVA, mdSize := le.Uint32(hdr[8:]), le.Uint32(hdr[12:])
-	if off, ok := rvaToOffset(&f.Header, f.Sections, mdRVA); ok && off >= 0 && off < int64(len(f.data)) {
+	if off, ok := f.offset(mdRVA); ok && off >= 0 && off < int64(len(f.data)) {
 		end := min(int64(len(f.data)), off+int64(min(mdSize, maxMetadata)))
 		c.Metadata, c.MetaOffset = f.data[off:end:end], off
 	}
@@ -512,7 +512,7 @@ func (x *Facts) At(off int64, n int) []byte {
 
 // AtRVA returns up to n bytes at an RVA (nil when it maps to no file data).
 func (x *Facts) AtRVA(rva uint32, n int) []byte {
-	off, ok := rvaToOffset(&x.File.Header, x.File.Sections, rva)
+	off, ok := x.File.offset(rva)
 	if !ok {
 		return nil
 	}
@@ -572,7 +572,7 @@ func (x *Facts) ResourceBytes(r Resource, n int) ([]byte, int64) {
 	if err != nil {
 		return nil, -1
 	}
-	off, _ := rvaToOffset(&x.File.Header, x.File.Sections, r.RVA)
+	off, _ := x.File.offset(r.RVA)
 	return b[:min(len(b), n)], off
 }
 

@@ -47,6 +47,7 @@ type File struct {
 	Errors    []error
 
 	data []byte
+	rmap *rvaMap // built once by Parse; every RVA is mapped through it
 
 	clrRefs []string // CLR AssemblyRef names, for detection (detect.go)
 	auth    authState
@@ -148,6 +149,7 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 		return nil, err
 	}
 	f := &File{Size: int64(len(b)), Header: *h, Sections: secs, data: b}
+	f.rmap = newRVAMap(b, h, len(secs))
 	f.IsDLL = h.Characteristics&IMAGE_FILE_DLL != 0
 	clr := h.Directory(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
 	f.DotNet = clr.VirtualAddress != 0 && clr.Size != 0
@@ -155,7 +157,7 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 	f.Rich = parseRich(b, h.NTOffset, an)
 
 	if !c.fast {
-		res, err := parseDirectories(ctx, b, h, secs, c.limits, an)
+		res, err := parseDirectories(ctx, b, h, f.rmap, c.limits, an)
 		if err != nil {
 			return nil, err
 		}
@@ -248,9 +250,9 @@ func (f *File) Data() []byte { return f.data }
 // ResourceData returns the bytes of a resource leaf, or an error wrapping
 // [ErrTruncated] when they are not inside the file.
 func (f *File) ResourceData(r Resource) ([]byte, error) {
-	off, ok := rvaToOffset(&f.Header, f.Sections, r.RVA)
+	off, ok := f.offset(r.RVA)
 	if !ok {
-		return nil, formatErr(ErrMalformed, 0, "IMAGE_RESOURCE_DATA_ENTRY", "data RVA 0x%x is in no section", r.RVA)
+		return nil, formatErr(ErrMalformed, 0, "IMAGE_RESOURCE_DATA_ENTRY", "data RVA 0x%x maps to no file data", r.RVA)
 	}
 	end := off + int64(r.Size)
 	if off < 0 || end > int64(len(f.data)) {

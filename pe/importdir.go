@@ -4,8 +4,8 @@ package pe
 // results saferwall/pe v1.6.5 gave (which follows python pefile), without
 // its cost: that parser recomputed the section alignment for every thunk
 // and every name, and its section lookup is quadratic in the section
-// count. Here the section view is built once per file and every read is
-// bounds-checked; the work is capped by maxImportThunks.
+// count. Here RVAs go through the file's rvaMap, built once, and every
+// read is bounds-checked; the work is capped by maxImportThunks.
 
 import (
 	"encoding/binary"
@@ -57,22 +57,12 @@ var (
 	errImportInvalid = errors.New("too many invalid names")
 )
 
-// importSection is one section as pefile sees it when it maps an RVA: the
-// aligned virtual range, clipped at the next section, and the aligned raw
-// pointer. The arithmetic is uint32 and wraps, as in saferwall/pe.
-type importSection struct {
-	lo, end uint32 // virtual range [lo, end)
-	ptr     uint32 // PointerToRawData rounded down as the loader does
-	rawEnd  uint32 // PointerToRawData + SizeOfRawData, not rounded
-	name    string // raw name without its NUL bytes
-}
-
 // importReader holds the state of one file's import parse.
 type importReader struct {
 	data      []byte
 	is64      bool
 	imageBase uint64
-	secs      []importSection
+	m         *rvaMap
 	an        *anomalies
 
 	thunksLeft int
@@ -92,7 +82,7 @@ func (f *File) parseImports(lim Limits, an *anomalies) {
 		data:       f.data,
 		is64:       f.Header.Is64,
 		imageBase:  f.Header.ImageBase,
-		secs:       importSections(f.data, &f.Header, len(f.Sections)),
+		m:          f.rvaMap(),
 		an:         an,
 		thunksLeft: maxImportThunks,
 		funcsLeft:  maxImportFunctions,
@@ -106,127 +96,13 @@ func (f *File) parseImports(lim Limits, an *anomalies) {
 	if r.truncated {
 		an.add(anoImportsTruncated, "more than %d imported functions or %d thunks; the rest were not read", maxImportFunctions, maxImportThunks)
 	}
-	f.IsDriver = isDriver(f.Imports, f.Header.Subsystem, r.secs)
+	f.IsDriver = isDriver(f.Imports, f.Header.Subsystem, r.m.secs)
 }
 
-// importSections builds the section view pefile's RVA lookup uses from the
-// first n entries of the section table: a section with three or more
-// faults ends the table; the rest are sorted by VirtualAddress.
-func importSections(b []byte, h *Header, n int) []importSection {
-	size := uint32(len(b))
-	adjPtr := func(v uint32) uint32 {
-		if h.FileAlignment < 0x200 {
-			return v
-		}
-		return v &^ 0x1ff
-	}
-	adjVA := func(v uint32) uint32 {
-		a := h.SectionAlignment
-		if a < 0x1000 {
-			a = h.FileAlignment
-		}
-		if a != 0 && v%a != 0 {
-			return a * (v / a)
-		}
-		return v
-	}
-	type raw struct {
-		va, vsize, ptr, rawSize uint32
-		name                    string
-	}
-	start := int64(h.NTOffset) + 24 + int64(h.SizeOfOptionalHeader)
-	var rs []raw
-	for i := range n {
-		o := start + int64(i)*40
-		if o < 0 || o+40 > int64(len(b)) {
-			break
-		}
-		e := b[o : o+40]
-		le := binary.LittleEndian
-		s := raw{vsize: le.Uint32(e[8:]), va: le.Uint32(e[12:]), rawSize: le.Uint32(e[16:]), ptr: le.Uint32(e[20:])}
-		faults := 0
-		if allZero(e) {
-			faults++
-		}
-		if s.rawSize+s.ptr > size {
-			faults++
-		}
-		if adjPtr(s.ptr) > size {
-			faults++
-		}
-		if s.vsize > 0x10000000 {
-			faults++
-		}
-		if adjVA(s.va) > 0x10000000 {
-			faults++
-		}
-		if h.FileAlignment != 0 && s.ptr%h.FileAlignment != 0 {
-			faults++
-		}
-		if faults >= 3 {
-			break
-		}
-		s.name = strings.ReplaceAll(string(e[:8]), "\x00", "")
-		rs = append(rs, s)
-	}
-	slices.SortStableFunc(rs, func(a, b raw) int {
-		switch {
-		case a.va < b.va:
-			return -1
-		case a.va > b.va:
-			return 1
-		}
-		return 0
-	})
-	out := make([]importSection, len(rs))
-	for i, s := range rs {
-		ptr := adjPtr(s.ptr)
-		vsz := max(s.rawSize, s.vsize)
-		if size-ptr < s.rawSize {
-			vsz = s.vsize // SizeOfRawData runs past the file: not trusted
-		}
-		lo := adjVA(s.va)
-		if i+1 < len(rs) {
-			next := rs[i+1].va
-			if next != 0 && next > s.va && lo+vsz > next {
-				vsz = next - lo
-			}
-		}
-		out[i] = importSection{lo: lo, end: lo + vsz, ptr: ptr, rawEnd: s.ptr + s.rawSize, name: s.name}
-	}
-	return out
-}
-
-func allZero(b []byte) bool {
-	for _, c := range b {
-		if c != 0 {
-			return false
-		}
-	}
-	return true
-}
-
-// section returns the first section holding rva, or nil.
-func (r *importReader) section(rva uint32) *importSection {
-	for i := range r.secs {
-		s := &r.secs[i]
-		if s.lo <= rva && rva < s.end {
-			return s
-		}
-	}
-	return nil
-}
-
-// offset maps rva to a file offset; an RVA in no section is taken as an
-// offset when it is below the file size (pefile does so too).
+// offset maps rva to a file offset through the file's RVA map.
 func (r *importReader) offset(rva uint32) (uint32, bool) {
-	if s := r.section(rva); s != nil {
-		return rva - s.lo + s.ptr, true
-	}
-	if int64(rva) < int64(len(r.data)) {
-		return rva, true
-	}
-	return 0, false
+	off, ok := r.m.offset(rva)
+	return uint32(off), ok
 }
 
 // read returns n bytes at file offset off, or false when they are not all
@@ -247,7 +123,7 @@ func (r *importReader) str(rva, maxLen uint32) string {
 	}
 	size := int64(len(r.data))
 	var lo, hi int64
-	if s := r.section(rva); s != nil {
+	if s := r.m.section(rva); s != nil {
 		lo = int64(rva - s.lo + s.ptr)
 		if lo > size {
 			return ""
@@ -510,7 +386,7 @@ func isAlnum(c byte) bool {
 // name ("page", "paged", "nonpage", "init"). pefile's is_driver does the
 // same with fewer names; saferwall/pe tested the subsystem's bits, so a
 // console image (3) with an INIT section passed for a driver.
-func isDriver(imports []Import, sub Subsystem, secs []importSection) bool {
+func isDriver(imports []Import, sub Subsystem, secs []mappedSection) bool {
 	if len(imports) == 0 {
 		return false
 	}

@@ -61,7 +61,7 @@ func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 		w.an.add("pe/resource-absurd", "a resource directory declares %d entries; it was not read (limit %d)", n, rsrcMaxEntries)
 		return
 	}
-	start, ok := rvaToOffset(&w.f.Header, w.f.Sections, w.base+off+rsrcDirHeader)
+	start, ok := w.f.offset(w.base + off + rsrcDirHeader)
 	avail := int64(len(w.f.data)) - start
 	if !ok || start < 0 || avail < 0 {
 		avail = 0

@@ -448,7 +448,7 @@ func matchVB(x *Facts) (Finding, bool) {
 			if len(hdr) == 0x34 && (string(hdr[:4]) == "VB5!" || string(hdr[:4]) == "VB6!") {
 				fd.Confidence = ConfidenceSure
 				fd.Evidence = append(fd.Evidence, ev("entry-point", x.EntryOffset, "push VB header; call ThunRTMain"))
-				off, _ := rvaToOffset(&x.File.Header, x.File.Sections, rva)
+				off, _ := x.File.offset(rva)
 				fd.Evidence = append(fd.Evidence, ev("header", off, "VB header %q", string(hdr[:4])))
 				proj := uint64(binary.LittleEndian.Uint32(hdr[0x30:]))
 				if proj > base && proj-base < 1<<32 {

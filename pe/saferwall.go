@@ -77,7 +77,7 @@ type dirResult struct {
 // parseDirectories runs saferwall/pe over b for the data directories. It
 // returns when the parse ends or ctx is done, whichever is first; in the
 // second case the parse goroutine may still be reading b.
-func parseDirectories(ctx context.Context, b []byte, h *Header, secs []Section, lim Limits, an *anomalies) (*dirResult, error) {
+func parseDirectories(ctx context.Context, b []byte, h *Header, m *rvaMap, lim Limits, an *anomalies) (*dirResult, error) {
 	opts := &peparser.Options{
 		MaxCOFFSymbolsCount:       lim.MaxCOFFSymbols,
 		DisableCertValidation:     true,
@@ -100,7 +100,7 @@ func parseDirectories(ctx context.Context, b []byte, h *Header, secs []Section, 
 		an.add(AnoDirectoriesSkipped, "%d sections: data directories not parsed (limit %d)", h.NumberOfSections, lim.MaxSectionsForDirectories)
 		return &dirResult{}, nil
 	}
-	if !debugDirectorySane(b, h, secs, lim) {
+	if !debugDirectorySane(b, h, m, lim) {
 		an.add(AnoDebugSkipped, "a debug directory entry points outside the file; the debug directory was not parsed")
 		opts.OmitDebugDirectory = true
 	}
@@ -229,12 +229,12 @@ const maxResources = 65536
 // debugDirectorySane reports whether every debug directory entry's data
 // lies inside the file, which keeps the parser from allocating from a
 // hostile SizeOfData (hazard #5).
-func debugDirectorySane(b []byte, h *Header, secs []Section, lim Limits) bool {
+func debugDirectorySane(b []byte, h *Header, m *rvaMap, lim Limits) bool {
 	d := h.Directory(IMAGE_DIRECTORY_ENTRY_DEBUG)
 	if d.VirtualAddress == 0 {
 		return true
 	}
-	off, ok := rvaToOffset(h, secs, d.VirtualAddress)
+	off, ok := m.offset(d.VirtualAddress)
 	if !ok {
 		return false
 	}
@@ -258,7 +258,7 @@ func debugDirectorySane(b []byte, h *Header, secs []Section, lim Limits) bool {
 			return false
 		}
 		if ptr == 0 && rva != 0 {
-			if o, ok := rvaToOffset(h, secs, rva); !ok || o+sizeOfData > size {
+			if o, ok := m.offset(rva); !ok || o+sizeOfData > size {
 				return false
 			}
 		}

@@ -166,20 +166,3 @@ func sectionAt(secs []Section, rva uint32) *Section {
 	}
 	return nil
 }
-
-// rvaToOffset maps an RVA to a file offset through the section table; ok
-// is false when no section holds it (RVAs below SizeOfHeaders map 1:1).
-func rvaToOffset(h *Header, secs []Section, rva uint32) (int64, bool) {
-	if rva < h.SizeOfHeaders {
-		return int64(rva), true
-	}
-	s := sectionAt(secs, rva)
-	if s == nil {
-		return 0, false
-	}
-	base := int64(s.RawOffset)
-	if h.FileAlignment >= 0x200 {
-		base &^= 0x1ff
-	}
-	return base + int64(rva-s.VirtualAddress), true
-}
