@@ -18,7 +18,8 @@
 // errors; nothing panics, and a context deadline bounds the wait.
 //
 // Packages: [github.com/filerep/filerep/hash] (digests and entropy),
-// [github.com/filerep/filerep/pe] (PE decoding over saferwall/pe),
+// [github.com/filerep/filerep/pe] (PE decoding: our own bounded readers,
+// with github.com/saferwall/pe for debug, TLS and CLR metadata),
 // [github.com/filerep/filerep/reputation] (verdicts),
 // [github.com/filerep/filerep/stats] (crowd telemetry). The program
 // examples/report prints a report for each file named on its command line.

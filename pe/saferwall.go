@@ -1,7 +1,10 @@
 package pe
 
-// This is the only file that imports github.com/saferwall/pe. It keeps the
-// dependency away from the hazards measured in saferwall-notes.md:
+// This is the only file that imports github.com/saferwall/pe, which reads
+// the debug directory, the TLS directory and the CLR metadata for us
+// (imports, delay imports, exports and resources have our own readers:
+// see doc.go). It keeps the dependency away from the hazards measured in
+// saferwall-notes.md:
 //
 //   - its logger writes to stdout: we pass a logger that records instead;
 //   - two leftover prints write to stdout: the export directory (exports.go)
