@@ -1,6 +1,7 @@
 package filerep
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -156,11 +157,12 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 	return ctx.Err() == nil
 }
 
-// analyzeLarge handles a file above the in-memory cap: its hashes stream
-// from r while its PE image (headers and sections, without the overlay,
-// which is where installers and archives put their bulk) is read and
-// parsed in full when it fits under the cap; else only the headers are.
-// The overlay's entropy comes from the streamed histogram less the
+// analyzeLarge handles a file above the in-memory cap: its PE image
+// (headers and sections, without the overlay, which is where installers
+// and archives put their bulk) is read and parsed in full when it fits
+// under the cap, else only its headers are; its hashes stream over those
+// bytes already read and then the rest of the file, so no byte is read
+// twice. The overlay's entropy comes from the streamed histogram less the
 // image's, so the overlay is never held in memory.
 //
 // It returns false, having done nothing, for a signed file that fits
@@ -175,6 +177,11 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 	if hf != nil && hf.HasCertificateTable() && size <= c.maxInMemory {
 		return false
 	}
+	prefix, img, err := readImage(r, size, head, hf, c)
+	if err != nil {
+		rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, err))
+		return true
+	}
 	var (
 		sums    hash.Sums
 		hashErr error
@@ -183,18 +190,20 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		sums, hashErr = hash.SumReader(ctx, io.NewSectionReader(r, 0, size))
+		rest := io.NewSectionReader(r, int64(len(prefix)), size-int64(len(prefix)))
+		sums, hashErr = hash.SumReader(ctx, io.MultiReader(bytes.NewReader(prefix), rest))
 	}()
-	f, perr, imageOnly, rerr := parseImage(ctx, r, size, hf, herr, c)
+	f, perr, imageOnly := hf, herr, false
+	if img != nil {
+		if full, err := pe.Parse(ctx, img, c.peOptions(false)...); full != nil {
+			f, perr, imageOnly = full, err, true
+		}
+	}
 	wg.Wait()
 	if hashErr != nil {
 		rep.fail(hashErr)
 	} else {
 		rep.setHashes(&sums)
-	}
-	if rerr != nil {
-		rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, rerr))
-		return true
 	}
 	if f != nil && imageOnly && hashErr == nil {
 		// The overlay: the streamed histogram less the image's.
@@ -219,30 +228,25 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 	return true
 }
 
-// parseImage reads the first bytes of a large file, finds where its PE
-// image ends, and parses the image in full when it fits under the cap
-// (imageOnly true); otherwise it returns the headers-only parse.
-func parseImage(ctx context.Context, r io.ReaderAt, size int64, f *pe.File, perr error, c *config) (_ *pe.File, _ error, imageOnly bool, rerr error) {
-	if f == nil || c.fast {
-		return f, perr, false, nil
+// readImage returns the bytes read from the start of a large file
+// (prefix: head, or the whole image when that is longer) and, when the
+// headers in head say where the PE image ends and it fits under the cap,
+// the image (a prefix of prefix); else img is nil.
+func readImage(r io.ReaderAt, size int64, head []byte, hf *pe.File, c *config) (prefix, img []byte, err error) {
+	if hf == nil || c.fast {
+		return head, nil, nil
 	}
-	end := f.ImageEnd()
+	end := hf.ImageEnd()
 	if end <= 0 || end > c.maxInMemory || end > size {
-		return f, perr, false, nil
+		return head, nil, nil
 	}
-	head := f.Data() // the first bytes, which the headers were parsed from
-	img := head
 	if end <= int64(len(head)) {
-		img = head[:end] // the image is all in the bytes already read
-	} else {
-		img = make([]byte, end)
-		if _, rerr = r.ReadAt(img, 0); rerr != nil {
-			return nil, nil, false, rerr
-		}
+		return head, head[:end], nil // the image is all in the bytes already read
 	}
-	full, err := pe.Parse(ctx, img, c.peOptions(false)...)
-	if full == nil {
-		return f, perr, false, nil
+	img = make([]byte, end)
+	copy(img, head)
+	if _, err := r.ReadAt(img[len(head):], int64(len(head))); err != nil {
+		return nil, nil, err
 	}
-	return full, err, true, nil
+	return img, img, nil
 }

@@ -11,11 +11,13 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -331,4 +333,44 @@ func TestWithRootCertificates(t *testing.T) {
 	assert.True(t, rep.Signature.Verified)
 	_, err = AnalyzeBytes(context.Background(), "x", nil, WithRootCertificates(nil))
 	require.ErrorIs(t, err, ErrOptions)
+}
+
+// countingReaderAt counts the bytes read through it.
+type countingReaderAt struct {
+	r io.ReaderAt
+	n atomic.Int64
+}
+
+func (c *countingReaderAt) ReadAt(p []byte, off int64) (int, error) {
+	n, err := c.r.ReadAt(p, off)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// TestAnalyzeLargeReadsEachByteOnce: on the streaming path, an image
+// longer than the first read and the overlay behind it are each read once
+// (the hashes stream over the image bytes already read), and the report
+// equals the in-memory one.
+func TestAnalyzeLargeReadsEachByteOnce(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pe", "nsis-installer.exe"))
+	require.NoError(t, err)
+	b = append(b, bytes.Repeat([]byte("overlay!"), 1<<16)...)
+	full, _ := AnalyzeBytes(context.Background(), "nsis-installer.exe", b)
+	require.NotNil(t, full.PE)
+	require.NotNil(t, full.PE.Overlay)
+
+	for _, head := range []int64{1024, 1 << 20} { // image past the first read; image inside it
+		c, err := makeConfig([]Option{WithStreamAbove(4096)})
+		require.NoError(t, err)
+		c.headBytes = head
+		cr := &countingReaderAt{r: bytes.NewReader(b)}
+		rep := newReport("nsis-installer.exe")
+		_, err = analyzeReaderAt(context.Background(), rep, cr, int64(len(b)), &c)
+		require.NoError(t, err, "head %d", head)
+		assert.Equal(t, int64(len(b)), cr.n.Load(), "head %d: bytes read", head)
+		rep.Hashes.Authentihash = full.Hashes.Authentihash // not computed when streaming
+		assert.Equal(t, full.Hashes, rep.Hashes, "head %d", head)
+		assert.Equal(t, full.Sections, rep.Sections, "head %d", head)
+		assert.InDelta(t, full.PE.Overlay.Entropy, rep.PE.Overlay.Entropy, 1e-9, "head %d", head)
+	}
 }
