@@ -3,9 +3,14 @@ package pe
 import (
 	"context"
 	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/filerep/filerep/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -77,6 +82,56 @@ func anomalyIDs(f *File) []string {
 		ids = append(ids, a.ID)
 	}
 	return ids
+}
+
+// TestResourceTreeSamples compares the resource leaves of every committed
+// sample with pefile's reading of the same file (testdata/pefile-facts.json):
+// type, name, language and size, in file order.
+func TestResourceTreeSamples(t *testing.T) {
+	raw, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pefile-facts.json"))
+	require.NoError(t, err)
+	var facts struct {
+		Samples map[string]struct {
+			Resources []struct {
+				Type string `json:"type"`
+				Name any    `json:"name"`
+				Lang string `json:"lang"`
+				Size uint32 `json:"size"`
+			} `json:"resources"`
+		} `json:"samples"`
+	}
+	require.NoError(t, json.Unmarshal(raw, &facts))
+	rtNames := map[uint32]string{3: "RT_ICON", 5: "RT_DIALOG", RT_STRING: "RT_STRING", RT_MESSAGETABLE: "RT_MESSAGETABLE",
+		14: "RT_GROUP_ICON", RT_VERSION: "RT_VERSION", RT_MANIFEST: "RT_MANIFEST"}
+	leaves := 0
+	for _, s := range testutil.Samples(t) {
+		want, ok := facts.Samples["pe/"+s.Rel+".b64"]
+		if !ok {
+			want, ok = facts.Samples["pe/"+s.Rel]
+		}
+		require.True(t, ok, "no facts for %s", s.Rel)
+		b, err := os.ReadFile(s.Path)
+		require.NoError(t, err)
+		f := parseOK(t, s.Rel, b)
+		var got, exp []string
+		for _, r := range f.Resources {
+			typ := r.Type.Name
+			if typ == "" {
+				typ = rtNames[r.Type.ID]
+			}
+			got = append(got, fmt.Sprintf("%s/%s/0x%04x/%d", typ, r.Name, r.Lang, r.Size))
+		}
+		for _, r := range want.Resources {
+			name := fmt.Sprint(r.Name)
+			if _, isNum := r.Name.(float64); isNum {
+				name = "#" + name
+			}
+			exp = append(exp, fmt.Sprintf("%s/%s/%s/%d", r.Type, name, r.Lang, r.Size))
+		}
+		assert.Equal(t, exp, got, s.Rel)
+		leaves += len(got)
+	}
+	assert.Greater(t, leaves, 20, "the samples hold resources of several types")
 }
 
 func TestResourceTreeRoundTrip(t *testing.T) {
