@@ -100,7 +100,7 @@ func getBuf(n int64) *[]byte {
 
 func analyzeReaderAt(ctx context.Context, rep *FileReport, r io.ReaderAt, size int64, c *config) (*FileReport, error) {
 	rep.File.Size = size
-	if size > c.maxInMemory || (size > c.streamAbove && !c.authAlways) {
+	if size > c.maxInMemory || (size > c.streamAbove && !c.needAuthentihash()) {
 		if analyzeLarge(ctx, rep, r, size, c) {
 			return rep, rep.err()
 		}

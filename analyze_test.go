@@ -374,3 +374,22 @@ func TestAnalyzeLargeReadsEachByteOnce(t *testing.T) {
 		assert.InDelta(t, full.PE.Overlay.Entropy, rep.PE.Overlay.Entropy, 1e-9, "head %d", head)
 	}
 }
+
+// TestAnalyzeKnowledgeBaseGetsAuthentihash: with a knowledge base, a big
+// unsigned file is read whole so that its authentihash (the catalog
+// lookup key) is computed; without one it streams and has none.
+func TestAnalyzeKnowledgeBaseGetsAuthentihash(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pe", "nsis-installer.exe"))
+	require.NoError(t, err)
+	b = append(b, make([]byte, 64<<10)...)
+	full, _ := AnalyzeBytes(context.Background(), "nsis-installer.exe", b)
+	require.NotEmpty(t, full.Hashes.Authentihash)
+
+	streamed, _ := AnalyzeReaderAt(context.Background(), "nsis-installer.exe", bytes.NewReader(b), int64(len(b)), WithStreamAbove(4096))
+	assert.Empty(t, streamed.Hashes.Authentihash)
+
+	withKB, _ := AnalyzeReaderAt(context.Background(), "nsis-installer.exe", bytes.NewReader(b), int64(len(b)),
+		WithStreamAbove(4096), WithKnowledgeBase(reputation.NewMemKB()))
+	assert.Equal(t, full.Hashes.Authentihash, withKB.Hashes.Authentihash)
+	assert.NotEmpty(t, withKB.Hashes.AuthentihashSHA1)
+}

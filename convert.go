@@ -205,16 +205,14 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 		return // parsed from a prefix: the digests need the whole file
 	}
 	signed := f.HasCertificateTable()
-	{
-		if h, err := f.Authentihash(); err == nil {
-			r.Hashes.Authentihash = hex.EncodeToString(h)
-		}
-		// The SHA-1 form serves only catalog lookups (older catalogs list
-		// SHA-1 digests) and SHA-1 signatures: one more pass otherwise.
-		if c.kb != nil || c.authAlways || signed {
-			if h, err := f.AuthentihashSHA1(); err == nil {
-				r.Hashes.AuthentihashSHA1 = hex.EncodeToString(h)
-			}
+	if h, err := f.Authentihash(); err == nil {
+		r.Hashes.Authentihash = hex.EncodeToString(h)
+	}
+	// The SHA-1 form serves only catalog lookups (older catalogs list SHA-1
+	// digests) and SHA-1 signatures: one more pass otherwise.
+	if c.needAuthentihash() || signed {
+		if h, err := f.AuthentihashSHA1(); err == nil {
+			r.Hashes.AuthentihashSHA1 = hex.EncodeToString(h)
 		}
 	}
 	sig, err := f.Signature()

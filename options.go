@@ -145,7 +145,10 @@ const DefaultStreamAbove = 32 << 20
 // that stay in cache is faster for big files than reading them into one
 // buffer, and its PE image is still parsed in full (up to
 // [WithMaxInMemory]). A signed file is read whole (up to WithMaxInMemory)
-// so that its signature can be checked. Default [DefaultStreamAbove].
+// so that its signature can be checked, and so is every file when a
+// knowledge base is given ([WithKnowledgeBase]) or [WithAuthentihash] is
+// true: catalog members are looked up by authentihash, which a stream does
+// not compute. Default [DefaultStreamAbove].
 func WithStreamAbove(n int64) Option {
 	return func(c *config) error {
 		if n < 4<<10 {
@@ -158,12 +161,18 @@ func WithStreamAbove(n int64) Option {
 
 // WithAuthentihash(true) computes the authentihash of every file, reading
 // files whole up to [WithMaxInMemory]. By default it is computed for every
-// file read whole (signed ones always are, see [WithStreamAbove]); for a
-// big unsigned file it would be one more SHA-256 pass over data nothing
+// file read whole: signed files, files under [WithStreamAbove], and every
+// file when a knowledge base is given; for a big unsigned file with no
+// knowledge base it would be one more SHA-256 pass over data nothing
 // checks it against.
 func WithAuthentihash(always bool) Option {
 	return func(c *config) error { c.authAlways = always; return nil }
 }
+
+// needAuthentihash reports whether every file read must get its
+// authentihash: when asked, or when a knowledge base may list the file in
+// a catalog.
+func (c *config) needAuthentihash() bool { return c.authAlways || c.kb != nil }
 
 // WithKnowledgeBase gives the verdict a knowledge base: known-good and
 // known-bad hashes, trusted publishers, typical paths, catalog members.
