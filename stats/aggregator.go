@@ -597,8 +597,8 @@ func (a *Aggregator) Reset() {
 
 // splitLocalized splits a localized tally value into locale and text.
 func splitLocalized(v string) (locale, text string) {
-	if i := strings.IndexByte(v, 0); i >= 0 {
-		return v[:i], v[i+1:]
+	if l, t, ok := strings.Cut(v, "\x00"); ok {
+		return l, t
 	}
 	return undLocale, v
 }

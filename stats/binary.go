@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
+	"slices"
 )
 
 // The state format, version 1 (integers are unsigned LEB128 varints unless
@@ -262,6 +263,7 @@ func (a *Aggregator) UnmarshalBinary(data []byte) error {
 	}
 	maxID := uint64(len(n.strs.strs) - 1)
 	nf := r.count(4)
+	var seen seenSet
 	var fileSamples uint64
 	var fileRejected [numReasons]uint64
 	for fi := 0; fi < nf && r.err == nil; fi++ {
@@ -304,7 +306,7 @@ func (a *Aggregator) UnmarshalBinary(data []byte) error {
 				p.lo[k] = r.uvarint()
 				p.hi[k] = r.high(p, uint32(k))
 			}
-			readTallies(r, p, maxID)
+			readTallies(r, p, maxID, &seen)
 			if r.err == nil {
 				p.normalize(&n.profs)
 			}
@@ -318,10 +320,8 @@ func (a *Aggregator) UnmarshalBinary(data []byte) error {
 				if r.err == nil && (m.id == 0 || m.n == 0) {
 					r.fail("bad module")
 				}
-				for _, o := range p.mods {
-					if o.id == m.id && r.err == nil {
-						r.fail("repeated module")
-					}
+				if r.err == nil && seen.repeated(uint64(m.id), mi) {
+					r.fail("repeated module")
 				}
 				p.mods = append(p.mods, m)
 			}
@@ -365,7 +365,7 @@ func (a *Aggregator) UnmarshalBinary(data []byte) error {
 	return nil
 }
 
-func readTallies(r *stateReader, p *part, maxID uint64) {
+func readTallies(r *stateReader, p *part, maxID uint64, seen *seenSet) {
 	nt := r.count(3)
 	var perField [numCats]uint64
 	for i := 0; i < nt && r.err == nil; i++ {
@@ -380,23 +380,61 @@ func readTallies(r *stateReader, p *part, maxID uint64) {
 			r.fail("bad tally")
 			return
 		}
-		if p.x != nil {
-			if t := p.x.cats[f]; t.n != 0 && t.id == id {
-				r.fail("repeated tally")
-				return
-			}
-			for _, e := range p.x.more {
-				if int(e.field) == f && e.id == id {
-					r.fail("repeated tally")
-					return
-				}
-			}
+		if seen.repeated(uint64(f)<<32|uint64(id), i) {
+			r.fail("repeated tally")
+			return
 		}
 		perField[f] += uint64(c)
 		if perField[f] > uint64(p.n) {
 			r.fail("tallies exceed the samples")
 			return
 		}
-		p.tallyID(f, id, c)
+		// Not a repeat, so no need for tallyID's search (which would make
+		// a hostile participant with many values quadratic).
+		x := p.extra()
+		if x.cats[f].n == 0 {
+			x.cats[f] = tally{id, c}
+		} else {
+			x.more = append(x.more, catExtra{field: uint8(f), tally: tally{id, c}})
+		}
 	}
+}
+
+// seenSet finds repeated keys in one list of a state blob (a
+// participant's tallies or modules) in constant time per key, so that a
+// hostile blob cannot make UnmarshalBinary quadratic. i is the key's
+// index in its list: 0 starts a new list.
+type seenSet struct {
+	keys []uint64
+	m    map[uint64]struct{}
+}
+
+// seenLinear is the list length up to which a linear search beats a map.
+const seenLinear = 16
+
+func (s *seenSet) repeated(k uint64, i int) bool {
+	if i == 0 {
+		s.keys = s.keys[:0]
+		clear(s.m)
+	}
+	if i < seenLinear {
+		if slices.Contains(s.keys, k) {
+			return true
+		}
+		s.keys = append(s.keys, k)
+		return false
+	}
+	if s.m == nil {
+		s.m = make(map[uint64]struct{})
+	}
+	if i == seenLinear {
+		for _, k := range s.keys {
+			s.m[k] = struct{}{}
+		}
+	}
+	if _, ok := s.m[k]; ok {
+		return true
+	}
+	s.m[k] = struct{}{}
+	return false
 }

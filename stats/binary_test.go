@@ -3,6 +3,7 @@ package stats
 import (
 	"context"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"strings"
 	"testing"
@@ -110,4 +111,57 @@ func TestBinaryChecksInvariants(t *testing.T) {
 			b.NameSummaries()
 		}
 	}
+}
+
+// manyValuesAggregator holds one participant with n modules and n
+// localized display names (as a hostile or very unusual state would).
+func manyValuesAggregator(t *testing.T, n int) *Aggregator {
+	a := newAgg(t, WithMinParticipants(1), WithPropertyMinShare(0), WithRareValues(1, 0))
+	require.NoError(t, a.Add(sample("A")))
+	f := a.bySHA[a.lastSHA]
+	p := f.at(0)
+	p.explicit(&a.profs, 1)
+	for i := 0; i < n; i++ {
+		p.mods = append(p.mods, modTally{id: a.strs.id(fmt.Sprintf("m%d.dll", i)), n: 1})
+		p.x.more = append(p.x.more, catExtra{field: catDisplayName,
+			tally: tally{a.strs.id(fmt.Sprintf("l%d\x00name", i)), 1}})
+	}
+	p.n += uint32(n)
+	f.samples += uint64(n)
+	a.samples += uint64(n)
+	return a
+}
+
+// TestBinaryManyValues: repeats past the first few entries of a
+// participant's tallies or modules are caught, and a state with many
+// values round-trips and merges (in linear time: a quadratic check took
+// seconds on a 1 MiB blob).
+func TestBinaryManyValues(t *testing.T) {
+	a := manyValuesAggregator(t, 2000)
+	blob, err := a.MarshalBinary()
+	require.NoError(t, err)
+	b := newAgg(t, WithMinParticipants(1), WithPropertyMinShare(0), WithRareValues(1, 0))
+	require.NoError(t, b.UnmarshalBinary(blob))
+	want := a.Summaries()
+	require.Len(t, want[0].Process.Service.DisplayName, 2000)
+	assert.Equal(t, want, b.Summaries())
+	c := newAgg(t, WithMinParticipants(1), WithPropertyMinShare(0), WithRareValues(1, 0))
+	require.NoError(t, c.Merge(b))
+	require.NoError(t, c.Merge(a)) // each value now counted twice
+	s := c.Summaries()[0]
+	assert.Equal(t, int64(1), s.Participants)
+	assert.Equal(t, Mode{Value: "name", Share: 1, Participants: 1}, s.Process.Service.DisplayName["l1999"])
+
+	p := a.bySHA[a.lastSHA].at(0)
+	p.mods[1500].id = p.mods[20].id
+	blob, err = a.MarshalBinary()
+	require.NoError(t, err)
+	assert.ErrorIs(t, b.UnmarshalBinary(blob), ErrCorruptState, "repeated module")
+
+	a = manyValuesAggregator(t, 2000)
+	p = a.bySHA[a.lastSHA].at(0)
+	p.x.more[1500].id = p.x.more[30].id
+	blob, err = a.MarshalBinary()
+	require.NoError(t, err)
+	assert.ErrorIs(t, b.UnmarshalBinary(blob), ErrCorruptState, "repeated tally")
 }

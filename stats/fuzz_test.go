@@ -131,18 +131,20 @@ func isStateError(err error) bool {
 	return err != nil && (errorsIs(err, ErrCorruptState) || errorsIs(err, ErrUnsupportedVersion))
 }
 
-// TestFuzzCorpusFiles makes sure committed regression seeds exist where
-// the fuzzers expect them (go test runs them as part of FuzzX).
+// TestFuzzCorpusFiles makes sure the committed regression seeds exist
+// where the fuzzers expect them and are in go's corpus format, so that go
+// test really replays them as part of FuzzReadJSONL (a misplaced or
+// malformed file would be skipped or fail only under -fuzz).
 func TestFuzzCorpusFiles(t *testing.T) {
-	for _, name := range []string{"FuzzReadJSONL", "FuzzUnmarshalBinary"} {
-		ents, err := os.ReadDir(filepath.Join("testdata", "fuzz", name))
-		if os.IsNotExist(err) {
-			continue
-		}
+	dir := filepath.Join("testdata", "fuzz", "FuzzReadJSONL")
+	ents, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.NotEmpty(t, ents)
+	for _, e := range ents {
+		require.False(t, e.IsDir(), e.Name())
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
 		require.NoError(t, err)
-		for _, e := range ents {
-			require.False(t, e.IsDir())
-		}
+		require.True(t, strings.HasPrefix(string(b), "go test fuzz v1\n[]byte("), "%s: not a corpus entry for a []byte fuzzer", e.Name())
 	}
 }
 

@@ -103,31 +103,13 @@ func (s *tSample) line() string {
 	return string(b)
 }
 
-// metricRanges gives realistic magnitudes per metric (log-uniform).
-var metricRanges = map[string][2]float64{
-	"pct": {1e-6, 50}, "ms": {1e-3, 1e5}, "cycles": {1, 1e10}, "bytes": {1, 1e12},
-	"permin": {1e-2, 1e6}, "bps": {1, 1e9}, "ops": {1e-3, 1e5}, "count": {1, 1e5},
+// unitRanges gives realistic magnitudes per unit (log-uniform).
+var unitRanges = [len(units)][2]float64{
+	unitPct: {1e-6, 50}, unitMsPerMin: {1e-3, 1e5}, unitCycles: {1, 1e10}, unitBytes: {1, 1e12},
+	unitPerMin: {1e-2, 1e6}, unitBytesPerSec: {1, 1e9}, unitOpsPerSec: {1e-3, 1e5}, unitCount: {1, 1e5},
 }
 
-func unitRange(u unit) [2]float64 {
-	switch u {
-	case unitPct:
-		return metricRanges["pct"]
-	case unitMsPerMin:
-		return metricRanges["ms"]
-	case unitCycles:
-		return metricRanges["cycles"]
-	case unitBytes:
-		return metricRanges["bytes"]
-	case unitPerMin:
-		return metricRanges["permin"]
-	case unitBytesPerSec:
-		return metricRanges["bps"]
-	case unitOpsPerSec:
-		return metricRanges["ops"]
-	}
-	return metricRanges["count"]
-}
+func unitRange(u unit) [2]float64 { return unitRanges[u] }
 
 func logUniform(r *rand.Rand, lo, hi float64) float64 {
 	if r.IntN(20) == 0 {

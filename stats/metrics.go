@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/bits"
 	"strconv"
 )
 
@@ -184,13 +185,7 @@ func (m *Metrics) Has(k Metric) bool { return m.has&(1<<k) != 0 }
 func (m *Metrics) Delete(k Metric) { m.v[k] = 0; m.has &^= 1 << k }
 
 // Len returns the number of metrics present.
-func (m *Metrics) Len() int {
-	n := 0
-	for h := m.has; h != 0; h &= h - 1 {
-		n++
-	}
-	return n
-}
+func (m *Metrics) Len() int { return bits.OnesCount32(m.has) }
 
 // ModuleMetrics is a set of module measurements, each present or absent.
 // The zero value has none.

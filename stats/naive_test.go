@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -309,17 +310,16 @@ func naiveSummary(samples []*tSample, cfg naiveCfg) *Summary {
 		}
 		S.Modules = append(S.Modules, ms)
 	}
-	slices.SortFunc(S.Modules, func(x, y ModuleSummary) int {
-		xv, xok := x.Metrics.Get(ModTotalCPUPct)
-		yv, yok := y.Metrics.Get(ModTotalCPUPct)
-		if xok != yok {
-			if xok {
-				return -1
-			}
-			return 1
+	// Highest total CPU first, modules without it last, then by name;
+	// stated as a sort key rather than a copy of the package's comparator.
+	sortKey := func(m ModuleSummary) float64 {
+		if v, ok := m.Metrics.Get(ModTotalCPUPct); ok {
+			return v
 		}
-		return cmp.Or(cmp.Compare(yv, xv), strings.Compare(x.Name, y.Name))
-	})
+		return math.Inf(-1)
+	}
+	sort.SliceStable(S.Modules, func(i, j int) bool { return S.Modules[i].Name < S.Modules[j].Name })
+	sort.SliceStable(S.Modules, func(i, j int) bool { return sortKey(S.Modules[i]) > sortKey(S.Modules[j]) })
 
 	dist := func(f int, country bool) []Entry {
 		if known[f] < min {

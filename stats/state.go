@@ -512,21 +512,39 @@ func mergePart(dst, src *part, r *remap) {
 	case src.profile != 0 && dst.profile == r.prof(src.profile):
 	default:
 		dst.explicit(r.dstProf, old)
-		src.tallies(r.srcProf, func(f int, t tally) { dst.tallyID(f, r.str(t.id), t.n) })
+		mergeTallies(dst, src, r)
+	}
+	// Index dst's modules only for (hostile) participants with many, so
+	// that merging stays linear.
+	var modIdx map[uint32]int
+	if len(src.mods) > 16 {
+		modIdx = make(map[uint32]int, len(dst.mods)+len(src.mods))
+		for j := range dst.mods {
+			modIdx[dst.mods[j].id] = j
+		}
 	}
 	for si := range src.mods {
 		sm := &src.mods[si]
 		id := r.str(sm.id)
 		di := -1
-		for j := range dst.mods {
-			if dst.mods[j].id == id {
+		if modIdx != nil {
+			if j, ok := modIdx[id]; ok {
 				di = j
-				break
+			}
+		} else {
+			for j := range dst.mods {
+				if dst.mods[j].id == id {
+					di = j
+					break
+				}
 			}
 		}
 		if di < 0 {
 			di = len(dst.mods)
 			dst.mods = append(dst.mods, modTally{id: id})
+			if modIdx != nil {
+				modIdx[id] = di
+			}
 		}
 		dm := &dst.mods[di]
 		dm.n += sm.n
@@ -538,6 +556,39 @@ func mergePart(dst, src *part, r *remap) {
 			}
 		}
 	}
+}
+
+// mergeTallies adds src's tallies into dst, which is in explicit mode. It
+// does what tallyID does, with an index of dst's extra values when src
+// has many, so that merging stays linear.
+func mergeTallies(dst, src *part, r *remap) {
+	if src.x == nil || len(src.x.more) <= 16 {
+		src.tallies(r.srcProf, func(f int, t tally) { dst.tallyID(f, r.str(t.id), t.n) })
+		return
+	}
+	x := dst.extra()
+	idx := make(map[uint64]int, len(x.more)+len(src.x.more))
+	for j, e := range x.more {
+		idx[uint64(e.field)<<32|uint64(e.id)] = j
+	}
+	src.tallies(r.srcProf, func(f int, t tally) {
+		id := r.str(t.id)
+		c := &x.cats[f]
+		switch {
+		case c.n == 0:
+			*c = tally{id, t.n}
+		case c.id == id:
+			c.n += t.n
+		default:
+			k := uint64(f)<<32 | uint64(id)
+			if j, ok := idx[k]; ok {
+				x.more[j].n += t.n
+				return
+			}
+			idx[k] = len(x.more)
+			x.more = append(x.more, catExtra{field: uint8(f), tally: tally{id, t.n}})
+		}
+	})
 }
 
 // mergeFile adds src into dst. The caller has checked sample-count limits.

@@ -490,17 +490,42 @@ func (p *part) localizedModes(c int, profs *profTab, strs []string, out []tally)
 	if p.x == nil {
 		return out
 	}
+	// A participant reports a locale or two; byLoc indexes out only when a
+	// (hostile) participant has many, to keep this linear.
+	var byLoc map[string]int
+	const linear = 16
 	consider := func(t tally) {
 		l, _ := splitLocalized(strs[t.id])
-		for i := range out {
-			if ol, _ := splitLocalized(strs[out[i].id]); ol == l {
-				if t.n > out[i].n || (t.n == out[i].n && strs[t.id] < strs[out[i].id]) {
-					out[i] = t
+		i := -1
+		if byLoc != nil {
+			if j, ok := byLoc[l]; ok {
+				i = j
+			}
+		} else {
+			for j := range out {
+				if ol, _ := splitLocalized(strs[out[j].id]); ol == l {
+					i = j
+					break
 				}
-				return
 			}
 		}
+		if i >= 0 {
+			if t.n > out[i].n || (t.n == out[i].n && strs[t.id] < strs[out[i].id]) {
+				out[i] = t
+			}
+			return
+		}
 		out = append(out, t)
+		switch {
+		case byLoc != nil:
+			byLoc[l] = len(out) - 1
+		case len(out) > linear:
+			byLoc = make(map[string]int, len(out))
+			for j := range out {
+				ol, _ := splitLocalized(strs[out[j].id])
+				byLoc[ol] = j
+			}
+		}
 	}
 	if t := p.x.cats[c]; t.n != 0 {
 		consider(t)

@@ -117,11 +117,10 @@ func TestMetricsJSON(t *testing.T) {
 }
 
 func TestUnitsFit80Bits(t *testing.T) {
-	for u, ui := range units {
+	for u := range units {
 		lim := unit(u).limit(MaxCPUs)
 		assert.LessOrEqual(t, lim*unit(u).scale(), 0x1p80, "unit %d", u)
 		assert.Greater(t, lim*unit(u).scale()*2, 0x1p80, "unit %d could use a finer scale", u)
-		_ = ui
 	}
 	hi, lo := toFixed(0x1p50, 0x1p30)
 	assert.Equal(t, uint64(1)<<16, hi)

@@ -9,6 +9,10 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
 )
 
 type textConfig struct {
@@ -215,22 +219,9 @@ func formatBytes(v float64) string {
 
 func formatShare(s float64) string { return strconv.FormatFloat(s*100, 'f', 2, 64) + "%" }
 
+// englishNumbers formats numbers as in English; a Printer is safe for
+// concurrent use (each call takes its own state from a pool).
+var englishNumbers = sync.OnceValue(func() *message.Printer { return message.NewPrinter(language.English) })
+
 // commas prints n with thousands separators: 114980 → "114,980".
-func commas(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+func commas(n int64) string { return englishNumbers().Sprint(n) }
