@@ -13,8 +13,8 @@ import (
 
 // isValidDER reports whether b is a single, well-formed DER element at
 // every level of nesting that this package walks (definite, minimal
-// lengths). It is a cheap pre-check that decides whether BER must be
-// normalised first.
+// lengths, no constructed strings). It is a cheap pre-check that decides
+// whether BER must be normalised first.
 func isValidDER(b []byte, depth int) bool {
 	if depth > MaxDERDepth {
 		return false
@@ -26,7 +26,15 @@ func isValidDER(b []byte, depth int) bool {
 		if !s.ReadAnyASN1(&v, &tag) {
 			return false
 		}
-		if tag&0x20 != 0 && !isValidDER(v, depth+1) {
+		if tag&0x20 == 0 {
+			continue
+		}
+		// A constructed universal string (chunked OCTET STRING) is BER
+		// even with definite lengths; berToDER flattens it.
+		if tag&0xc0 == 0 && isStringType(byte(tag)&0x1f) {
+			return false
+		}
+		if !isValidDER(v, depth+1) {
 			return false
 		}
 	}

@@ -15,9 +15,7 @@ import (
 	"crypto/x509/pkix"
 	"encoding/asn1"
 	"encoding/binary"
-	"encoding/pem"
 	"math/big"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -94,20 +92,12 @@ func newTestPKI(t testing.TB, leafDays int, leafEKU ...asn1.ObjectIdentifier) *t
 func repoPKI(t testing.TB) *testPKI {
 	t.Helper()
 	cert := func(name string) *x509.Certificate {
-		b, err := os.ReadFile(filepath.Join(pkiDir, name))
-		require.NoError(t, err)
-		blk, _ := pem.Decode(b)
-		require.NotNil(t, blk)
-		c, err := x509.ParseCertificate(blk.Bytes)
+		c, err := x509.ParseCertificate(readPEM(t, filepath.Join(pkiDir, name)))
 		require.NoError(t, err)
 		return c
 	}
 	key := func(name string) crypto.Signer {
-		b, err := os.ReadFile(filepath.Join(pkiDir, name))
-		require.NoError(t, err)
-		blk, _ := pem.Decode(b)
-		require.NotNil(t, blk)
-		k, err := x509.ParsePKCS8PrivateKey(blk.Bytes)
+		k, err := x509.ParsePKCS8PrivateKey(readPEM(t, filepath.Join(pkiDir, name)))
 		require.NoError(t, err)
 		return k.(crypto.Signer)
 	}

@@ -280,9 +280,13 @@ func (c *Catalog) parseMember(subj cryptobyte.String) (CatalogMember, error) {
 	var err error
 	if subj.PeekASN1Tag(cbasn1.SET) {
 		var set cryptobyte.String
-		subj.ReadASN1(&set, cbasn1.SET)
-		var attrs []attribute
-		attrs, err = parseAttributes(set, st+" attributes")
+		if !subj.ReadASN1(&set, cbasn1.SET) {
+			err = derErr(st, "bad subjectAttributes")
+		}
+		attrs, aerr := parseAttributes(set, st+" attributes")
+		if aerr != nil {
+			err = aerr
+		}
 		for _, a := range attrs {
 			if len(a.values) == 0 {
 				continue

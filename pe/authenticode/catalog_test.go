@@ -174,7 +174,7 @@ func TestCatalogGoPKI(t *testing.T) {
 	assert.ErrorIs(t, err, ErrUntrusted, "signed by another PKI")
 
 	// BER (indefinite lengths, chunked strings) decodes the same.
-	cb, err := ParseCatalog(toIndefinite(t, b))
+	cb, err := ParseCatalog(toBER(t, b, true))
 	require.NoError(t, err)
 	assert.Equal(t, c.Members, cb.Members)
 	assert.True(t, cb.Signer.SignatureValid)
@@ -237,4 +237,14 @@ func TestParseCatalogNotCatalog(t *testing.T) {
 	}
 	var c *Catalog
 	assert.False(t, c.Contains([]byte{1}))
+}
+
+// TestParseMemberBadAttributes: a subjectAttributes SET whose length runs
+// past its TrustedSubject is an error, not a member without attributes.
+func TestParseMemberBadAttributes(t *testing.T) {
+	c := &Catalog{}
+	m, err := c.parseMember([]byte{0x04, 0x02, 'A', 0, 0x31, 0x05, 0x00})
+	require.ErrorIs(t, err, ErrMalformed)
+	assert.Equal(t, "A", m.Tag)
+	assert.Nil(t, m.Digest)
 }

@@ -50,6 +50,15 @@ func newCertificate(der []byte) (Certificate, error) {
 	return c, nil
 }
 
+// x509Cert returns c's parsed certificate; nil when c is nil or
+// crypto/x509 rejected it.
+func (c *Certificate) x509Cert() *x509.Certificate {
+	if c == nil {
+		return nil
+	}
+	return c.X509
+}
+
 // nameString decodes a DER Name (RDNSequence) to its RFC 2253 string. It
 // returns "" when the bytes are not a Name.
 func nameString(der []byte) string {

@@ -2,7 +2,6 @@ package authenticode
 
 import (
 	"bytes"
-	"crypto/x509"
 	"encoding/asn1"
 	"fmt"
 	"time"
@@ -61,15 +60,8 @@ func parsePKCS9Countersignature(v []byte, sd *signedData, outer *signerInfo) Cou
 		return c
 	}
 	c.Time = t
-	var cert *x509.Certificate
-	if c.Certificate != nil {
-		cert = c.Certificate.X509
-	}
-	if err := csi.check(cert, outer.signature, nil, st); err != nil {
-		c.Error = err
-		return c
-	}
-	c.Valid = true
+	c.Error = csi.check(c.Certificate.x509Cert(), outer.signature, nil, st)
+	c.Valid = c.Error == nil
 	return c
 }
 
@@ -109,32 +101,15 @@ func parseRFC3161Token(v []byte, sd *signedData, outer *signerInfo) Countersigna
 		c.Error = fmt.Errorf("%w: %s message imprint does not match the signature it stamps", ErrBadSignature, st)
 		return c
 	}
-	var cert *x509.Certificate
-	if c.Certificate != nil {
-		cert = c.Certificate.X509
-	}
-	if err := tsi.check(cert, tsd.digest, oidTSTInfo, st); err != nil {
-		c.Error = err
-		return c
-	}
-	c.Valid = true
+	c.Error = tsi.check(c.Certificate.x509Cert(), tsd.digest, oidTSTInfo, st)
+	c.Valid = c.Error == nil
 	return c
 }
 
 // describe fills the signer fields from a SignerInfo and its certificate.
 func (c *Countersignature) describe(si *signerInfo, sets ...[]Certificate) {
-	c.Issuer = nameString(si.issuer)
-	if si.ski == nil {
-		c.Serial = serialHex(si.serial)
-	}
+	c.Subject, c.Issuer, c.Serial, c.Certificate = si.identify(sets...)
 	c.DigestAlgorithm = hashName(si.hash(), si.digestAlg.oid)
-	c.Certificate = si.findCert(sets...)
-	if c.Certificate != nil {
-		c.Subject = c.Certificate.Subject
-		if c.Issuer == "" {
-			c.Issuer, c.Serial = c.Certificate.Issuer, c.Certificate.Serial
-		}
-	}
 }
 
 // signingTimeAttr returns the signingTime authenticated attribute.

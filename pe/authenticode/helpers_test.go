@@ -2,6 +2,7 @@ package authenticode
 
 import (
 	"encoding/binary"
+	"encoding/pem"
 	"os"
 	"path/filepath"
 	"testing"
@@ -21,6 +22,16 @@ func readSample(t testing.TB, name string) []byte {
 	b, err := os.ReadFile(filepath.Join(samplesDir, name))
 	require.NoError(t, err)
 	return b
+}
+
+// readPEM returns the bytes of the first PEM block of the file at path.
+func readPEM(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	blk, _ := pem.Decode(b)
+	require.NotNil(t, blk, "no PEM block in %s", path)
+	return blk.Bytes
 }
 
 // layoutOf is a tiny PE header reader: e_lfanew at 0x3c, the optional

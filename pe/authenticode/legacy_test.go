@@ -1,9 +1,12 @@
 package authenticode
 
 import (
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"crypto/x509"
-	"encoding/pem"
-	"os"
+	"crypto/x509/pkix"
+	"math/big"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,11 +16,7 @@ import (
 )
 
 func loadCert(t *testing.T, name string) *x509.Certificate {
-	b, err := os.ReadFile(filepath.Join("testdata", "sha1pki", name))
-	require.NoError(t, err)
-	blk, _ := pem.Decode(b)
-	require.NotNil(t, blk)
-	c, err := x509.ParseCertificate(blk.Bytes)
+	c, err := x509.ParseCertificate(readPEM(t, filepath.Join("testdata", "sha1pki", name)))
 	require.NoError(t, err)
 	return c
 }
@@ -54,7 +53,7 @@ func TestLegacySHA1Chain(t *testing.T) {
 		{"before validity", carried, []*x509.Certificate{root}, leaf.NotBefore.Add(-time.Hour), x509.ExtKeyUsageCodeSigning},
 		{"after validity", carried, []*x509.Certificate{root}, leaf.NotAfter.Add(time.Hour), x509.ExtKeyUsageCodeSigning},
 		{"wrong usage", carried, []*x509.Certificate{root}, at, x509.ExtKeyUsageTimeStamping},
-		{"leaf is no CA", []Certificate{{X509: leaf}}, []*x509.Certificate{root}, at, x509.ExtKeyUsageCodeSigning},
+		{"only the leaf carried", []Certificate{{X509: leaf}}, []*x509.Certificate{root}, at, x509.ExtKeyUsageCodeSigning},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,4 +65,41 @@ func TestLegacySHA1Chain(t *testing.T) {
 	chain, err = legacyChain(leaf, carried, []*x509.Certificate{ca}, at, x509.ExtKeyUsageCodeSigning)
 	require.NoError(t, err)
 	assert.Len(t, chain, 2)
+}
+
+// TestLegacyChainNeedsCA builds leaf → intermediate → root in Go (the
+// SHA-1 fixtures have no keys) and checks that legacyChain accepts the
+// intermediate as an issuer only when it is a CA.
+func TestLegacyChainNeedsCA(t *testing.T) {
+	p := newTestPKI(t, 365)
+	mk := func(tmpl, parent *x509.Certificate, signer *ecdsa.PrivateKey) (*x509.Certificate, *ecdsa.PrivateKey) {
+		k, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+		require.NoError(t, err)
+		der, err := x509.CreateCertificate(rand.Reader, tmpl, parent, k.Public(), signer)
+		require.NoError(t, err)
+		c, err := x509.ParseCertificate(der)
+		require.NoError(t, err)
+		return c, k
+	}
+	rootKey, ok := p.rootKey.(*ecdsa.PrivateKey)
+	require.True(t, ok)
+	for _, isCA := range []bool{true, false} {
+		mid, midKey := mk(&x509.Certificate{
+			SerialNumber: big.NewInt(0x0201), Subject: pkix.Name{CommonName: "Go Test Intermediate (TEST ONLY)"},
+			NotBefore: certStart, NotAfter: certStart.AddDate(10, 0, 0),
+			IsCA: isCA, BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign | x509.KeyUsageDigitalSignature,
+		}, p.root, rootKey)
+		leaf, _ := mk(&x509.Certificate{
+			SerialNumber: big.NewInt(0x0202), Subject: pkix.Name{CommonName: "Go Test Leaf (TEST ONLY)"},
+			NotBefore: certStart, NotAfter: certStart.AddDate(1, 0, 0),
+			KeyUsage: x509.KeyUsageDigitalSignature, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageCodeSigning},
+		}, mid, midKey)
+		chain, err := legacyChain(leaf, []Certificate{{X509: mid}}, []*x509.Certificate{p.root}, signTime, x509.ExtKeyUsageCodeSigning)
+		if isCA {
+			require.NoError(t, err)
+			assert.Len(t, chain, 3)
+		} else {
+			require.ErrorIs(t, err, ErrUntrusted, "a non-CA intermediate was accepted")
+		}
+	}
 }

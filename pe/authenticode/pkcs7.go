@@ -9,6 +9,7 @@ import (
 	"crypto/subtle"
 	"crypto/x509"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"math/big"
 
@@ -243,7 +244,7 @@ func (si *signerInfo) findCert(sets ...[]Certificate) *Certificate {
 				continue
 			}
 			if bytes.Equal(c.X509.RawIssuer, si.issuer) &&
-				c.X509.SerialNumber.Cmp(new(big.Int).SetBytes(trimSign(si.serial))) == 0 {
+				c.X509.SerialNumber.Cmp(new(big.Int).SetBytes(si.serial)) == 0 {
 				return c
 			}
 		}
@@ -251,12 +252,23 @@ func (si *signerInfo) findCert(sets ...[]Certificate) *Certificate {
 	return nil
 }
 
-// trimSign drops the sign-padding zero byte of a positive INTEGER.
-func trimSign(b []byte) []byte {
-	if len(b) > 1 && b[0] == 0 {
-		return b[1:]
+// identify returns who si names, as [Signer] and [Countersignature]
+// report it: issuer and serial from the SignerInfo itself (no serial for
+// the subjectKeyIdentifier form), and the subject, and the issuer and
+// serial when the SignerInfo has none, from the certificate found in sets.
+func (si *signerInfo) identify(sets ...[]Certificate) (subject, issuer, serial string, cert *Certificate) {
+	issuer = nameString(si.issuer)
+	if si.ski == nil {
+		serial = serialHex(si.serial)
 	}
-	return b
+	cert = si.findCert(sets...)
+	if cert != nil {
+		subject = cert.Subject
+		if issuer == "" {
+			issuer, serial = cert.Issuer, cert.Serial
+		}
+	}
+	return subject, issuer, serial, cert
 }
 
 // hash returns the SignerInfo's digest algorithm.
@@ -311,6 +323,11 @@ func (si *signerInfo) check(cert *x509.Certificate, digest []byte, contentType a
 
 // verifySignature checks sig over signed with pub. RSA PKCS#1 v1.5, ECDSA
 // and Ed25519 are supported; RSA-PSS and DSA are not.
+//
+// x509.Certificate.CheckSignature is not used: it wants an
+// x509.SignatureAlgorithm, but a SignerInfo names the digest and the key
+// algorithm separately (often plain rsaEncryption), and it rejects the MD5
+// that legacy Authenticode signers used.
 func verifySignature(pub crypto.PublicKey, h crypto.Hash, sigAlg asn1.ObjectIdentifier, signed, sig []byte, st string) error {
 	if sigAlg.Equal(oidRSAPSS) || sigAlg.Equal(oidDSA) || sigAlg.Equal(oidDSAWithSHA1) {
 		return formatErr(ErrUnsupported, -1, st, "signature algorithm %s", sigAlg)
@@ -324,11 +341,11 @@ func verifySignature(pub crypto.PublicKey, h crypto.Hash, sigAlg asn1.ObjectIden
 		err = rsa.VerifyPKCS1v15(k, h, d, sig)
 	case *ecdsa.PublicKey:
 		if !ecdsa.VerifyASN1(k, d, sig) {
-			err = fmt.Errorf("ecdsa verification error")
+			err = errors.New("ecdsa verification error")
 		}
 	case ed25519.PublicKey:
 		if !ed25519.Verify(k, signed, sig) {
-			err = fmt.Errorf("ed25519 verification error")
+			err = errors.New("ed25519 verification error")
 		}
 	default:
 		return formatErr(ErrUnsupported, -1, st, "public key type %T", pub)

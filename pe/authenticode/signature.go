@@ -3,7 +3,6 @@ package authenticode
 import (
 	"bytes"
 	"crypto"
-	"crypto/x509"
 	"encoding/asn1"
 	"errors"
 	"fmt"
@@ -437,30 +436,12 @@ func isDecodeError(err error) bool {
 // newSigner describes si of sd and checks its signature over sd's content.
 func newSigner(sd *signedData, si *signerInfo, st string) (Signer, []error) {
 	errs := append([]error(nil), si.errs...)
-	s := Signer{
-		Issuer:          nameString(si.issuer),
-		Serial:          serialHex(si.serial),
-		DigestAlgorithm: hashName(si.hash(), si.digestAlg.oid),
-	}
-	if si.ski != nil {
-		s.Serial = ""
-	}
-	s.Certificate = si.findCert(sd.certs)
-	if s.Certificate != nil {
-		s.Subject = s.Certificate.Subject
-		if s.Issuer == "" {
-			s.Issuer = s.Certificate.Issuer
-			s.Serial = s.Certificate.Serial
-		}
-	}
-	var cert *x509.Certificate
-	if s.Certificate != nil {
-		cert = s.Certificate.X509
-	}
+	s := Signer{DigestAlgorithm: hashName(si.hash(), si.digestAlg.oid)}
+	s.Subject, s.Issuer, s.Serial, s.Certificate = si.identify(sd.certs)
 	if sd.content == nil {
 		s.SignatureError = derErr(st, "no signed content")
 	} else {
-		s.SignatureError = si.check(cert, sd.digest, sd.contentType, st)
+		s.SignatureError = si.check(s.Certificate.x509Cert(), sd.digest, sd.contentType, st)
 	}
 	s.SignatureValid = s.SignatureError == nil
 	if isDecodeError(s.SignatureError) {

@@ -441,8 +441,9 @@ func TestNestedDepth(t *testing.T) {
 	assert.True(t, res.Verified)
 }
 
-// TestBERSignature re-encodes the signed sample's SignedData with
-// indefinite lengths: it must decode to the same result.
+// TestBERSignature re-encodes the signed sample's SignedData as BER — with
+// indefinite lengths, and with definite lengths but chunked OCTET STRINGs —
+// and checks that it decodes to the same result.
 func TestBERSignature(t *testing.T) {
 	orig := readSample(t, "signed-ts-mingw-console-x64.exe")
 	l := mustLayout(t, orig)
@@ -450,46 +451,60 @@ func TestBERSignature(t *testing.T) {
 	s := cryptobyte.String(entry)
 	var elem cryptobyte.String
 	require.True(t, s.ReadAnyASN1Element(&elem, nil))
-	ber := toIndefinite(t, elem)
-	require.NotEqual(t, []byte(elem), ber)
-	back, err := berToDER(ber)
-	require.NoError(t, err)
-	require.Equal(t, []byte(elem), back)
+	for _, indefinite := range []bool{true, false} {
+		t.Run(map[bool]string{true: "indefinite", false: "chunked"}[indefinite], func(t *testing.T) {
+			ber := toBER(t, elem, indefinite)
+			require.NotEqual(t, []byte(elem), ber)
+			require.False(t, isValidDER(ber, 0), "BER taken for DER")
+			back, err := berToDER(ber)
+			require.NoError(t, err)
+			require.Equal(t, []byte(elem), back)
 
-	image := bytes.Clone(orig[:l.CertTableOffset])
-	clear(image[l.SecurityEntryOffset() : l.SecurityEntryOffset()+8])
-	b := withCertTable(t, image, ber)
-	sig := parseOK(t, b)
-	require.Len(t, sig.Signatures, 1)
-	assert.True(t, sig.Signatures[0].DigestMatches)
-	assert.True(t, sig.Signatures[0].Signer.SignatureValid)
-	assert.True(t, sig.Signatures[0].Signer.Countersignatures[0].Valid)
+			image := bytes.Clone(orig[:l.CertTableOffset])
+			clear(image[l.SecurityEntryOffset() : l.SecurityEntryOffset()+8])
+			b := withCertTable(t, image, ber)
+			sig := parseOK(t, b)
+			require.Len(t, sig.Signatures, 1)
+			assert.True(t, sig.Signatures[0].DigestMatches)
+			assert.True(t, sig.Signatures[0].Signer.SignatureValid)
+			assert.True(t, sig.Signatures[0].Signer.Countersignatures[0].Valid)
+		})
+	}
 }
 
-// toIndefinite re-encodes every constructed element of a DER element with
-// the indefinite length form, and splits OCTET STRINGs longer than 16
-// bytes into constructed chunks, as BER allows.
-func toIndefinite(t testing.TB, elem []byte) []byte {
+// toBER re-encodes a DER element as BER: every constructed element with
+// the indefinite length form when indefinite is set, and OCTET STRINGs
+// longer than 16 bytes split into constructed chunks either way.
+func toBER(t testing.TB, elem []byte, indefinite bool) []byte {
 	s := cryptobyte.String(elem)
 	var out []byte
+	constructed := func(tag byte, body []byte) {
+		if indefinite {
+			out = append(out, tag, 0x80)
+			out = append(out, body...)
+			out = append(out, 0, 0)
+			return
+		}
+		out = append(out, der(t, func(b *cryptobyte.Builder) {
+			b.AddASN1(cbasn1.Tag(tag), func(b *cryptobyte.Builder) { b.AddBytes(body) })
+		})...)
+	}
 	for !s.Empty() {
 		var v cryptobyte.String
 		var tag cbasn1.Tag
 		require.True(t, s.ReadAnyASN1(&v, &tag))
 		switch {
 		case tag&0x20 != 0:
-			out = append(out, byte(tag), 0x80)
-			out = append(out, toIndefinite(t, v)...)
-			out = append(out, 0, 0)
+			constructed(byte(tag), toBER(t, v, indefinite))
 		case tag == cbasn1.OCTET_STRING && len(v) > 16:
-			out = append(out, 0x24, 0x80)
+			var chunks []byte
 			for len(v) > 0 {
 				n := min(16, len(v))
-				out = append(out, 0x04, byte(n))
-				out = append(out, v[:n]...)
+				chunks = append(chunks, 0x04, byte(n))
+				chunks = append(chunks, v[:n]...)
 				v = v[n:]
 			}
-			out = append(out, 0, 0)
+			constructed(0x24, chunks)
 		default:
 			out = append(out, der(t, func(b *cryptobyte.Builder) {
 				b.AddASN1(tag, func(b *cryptobyte.Builder) { b.AddBytes(v) })

@@ -163,19 +163,19 @@ func verifySigner(sg *Signer, certs []Certificate, opts VerifyOptions, pre []err
 		}
 		v.Errors = append(v.Errors, err)
 	}
-	if sg.Certificate == nil || sg.Certificate.X509 == nil {
+	leaf := sg.Certificate.x509Cert()
+	if leaf == nil {
 		if sg.SignatureValid || !errors.Is(sg.SignatureError, ErrNoSignerCert) {
 			v.Errors = append(v.Errors, ErrNoSignerCert)
 		}
 		return v
 	}
-	leaf := sg.Certificate.X509
 
 	// A trusted timestamp: valid, and its signer chains to Roots for time
 	// stamping at the time it states.
 	for i := range sg.Countersignatures {
 		c := &sg.Countersignatures[i]
-		if !c.Valid || c.Certificate == nil || c.Certificate.X509 == nil {
+		if !c.Valid || c.Certificate.x509Cert() == nil {
 			continue
 		}
 		if _, err := buildChain(c.Certificate.X509, c.pool, opts, c.Time, x509.ExtKeyUsageTimeStamping); err != nil {

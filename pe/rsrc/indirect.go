@@ -94,16 +94,24 @@ func ParseIndirectString(s string) (IndirectString, error) {
 			return IndirectString{}, formatErr(len(s), "indirect string", "has no ',-<id>' reference", ErrBadReference)
 		}
 		end = c
-		rest := s[c+1:]
-		num, comment, hasComment := strings.Cut(rest, ";")
-		neg := strings.HasPrefix(num, "-")
-		digits := strings.TrimPrefix(num, "-")
-		if !allDigits(digits) {
+		// Scan only the run of digits after the comma, so that trying
+		// every comma stays linear in len(s).
+		i := c + 1
+		neg := i < len(s) && s[i] == '-'
+		if neg {
+			i++
+		}
+		j := i
+		for j < len(s) && '0' <= s[j] && s[j] <= '9' {
+			j++
+		}
+		if j == i || (j < len(s) && s[j] != ';') {
 			continue
 		}
+		num, digits := s[c+1:j], s[i:j]
 		r := IndirectString{Path: s[1:c], ByIndex: !neg}
-		if hasComment {
-			r.Comment = comment
+		if j < len(s) {
+			r.Comment = s[j+1:]
 		}
 		if r.Path == "" {
 			return IndirectString{}, formatErr(1, "indirect string", "has an empty path", ErrBadReference)
@@ -115,18 +123,6 @@ func ParseIndirectString(s string) (IndirectString, error) {
 		r.ID = uint16(v)
 		return r, nil
 	}
-}
-
-func allDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // ExpandVars replaces %NAME% references in s with values from vars, as

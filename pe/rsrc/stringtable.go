@@ -1,6 +1,7 @@
 package rsrc
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 
@@ -57,7 +58,7 @@ func ParseStringBlock(b []byte, blockID uint32) ([]StringEntry, error) {
 			return out, formatErr(off, "string table", "truncated", ErrTruncated)
 		}
 		if n > 0 {
-			s, _, _ := utf16z(b[off+2 : off+2+2*n])
+			s := DecodeUTF16(b[off+2 : off+2+2*n])
 			out = append(out, StringEntry{ID: base + uint32(i), Value: s, Offset: off})
 		}
 		off += 2 + 2*n
@@ -171,7 +172,7 @@ blocks:
 				m.Text = stringToNUL(text)
 			default:
 				raw := text
-				if i := indexNUL(raw); i >= 0 {
+				if i := bytes.IndexByte(raw, 0); i >= 0 {
 					raw = raw[:i]
 				}
 				t, err := dec.Bytes(raw)
@@ -187,20 +188,11 @@ blocks:
 	return out, errors.Join(errs...)
 }
 
-func indexNUL(b []byte) int {
-	for i, c := range b {
-		if c == 0 {
-			return i
-		}
-	}
-	return -1
-}
-
 // stringToNUL returns b up to its first NUL byte as a string, with invalid
 // UTF-8 left as is (Go strings may hold any bytes; encoding/json replaces
 // invalid sequences with U+FFFD when marshalling).
 func stringToNUL(b []byte) string {
-	if i := indexNUL(b); i >= 0 {
+	if i := bytes.IndexByte(b, 0); i >= 0 {
 		b = b[:i]
 	}
 	return string(b)

@@ -3,6 +3,7 @@ package rsrc
 import (
 	"encoding/binary"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -16,12 +17,6 @@ import (
 // followed by a low one, or a stray low surrogate) becomes U+FFFD, one per
 // unit; that is the only replacement ever made. An odd trailing byte is
 // ignored.
-
-const (
-	surrHigh = 0xD800
-	surrLow  = 0xDC00
-	surrEnd  = 0xE000
-)
 
 // DecodeUTF16 decodes little-endian UTF-16 from b up to the first NUL unit
 // or the end of b, following the rules above. It never panics and makes
@@ -53,23 +48,26 @@ func utf16z(b []byte) (s string, n int, terminated bool) {
 }
 
 // utf16Rune decodes the rune starting at unit i of b (len(b) even, i in
-// range) and returns it with the number of units it used (1 or 2).
+// range) and returns it with the number of units it used (1 or 2). The
+// surrogate rules are unicode/utf16's; this only reads the units straight
+// from the little-endian bytes, so that decoding needs no []uint16 copy.
 func utf16Rune(b []byte, i int) (rune, int) {
 	u := rune(binary.LittleEndian.Uint16(b[2*i:]))
-	switch {
-	case u < surrHigh || u >= surrEnd:
+	if !utf16.IsSurrogate(u) {
 		return u, 1
-	case u < surrLow && 2*i+4 <= len(b):
-		u2 := rune(binary.LittleEndian.Uint16(b[2*i+2:]))
-		if u2 >= surrLow && u2 < surrEnd {
-			return 0x10000 + (u-surrHigh)<<10 + (u2 - surrLow), 2
+	}
+	if 2*i+4 <= len(b) {
+		if r := utf16.DecodeRune(u, rune(binary.LittleEndian.Uint16(b[2*i+2:]))); r != utf8.RuneError {
+			return r, 2
 		}
 	}
 	return utf8.RuneError, 1 // unpaired surrogate
 }
 
 // utf16Units decodes every unit of b (NULs included) to UTF-8. A first pass
-// sizes the result exactly; the second writes it.
+// sizes the result exactly; the second writes it. (utf16.Decode would need
+// a []uint16 copy of b and a []rune result before the string: three
+// allocations sized by the input instead of one sized by the output.)
 func utf16Units(b []byte) string {
 	b = b[:len(b)&^1]
 	units := len(b) / 2

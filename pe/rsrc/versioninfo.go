@@ -34,28 +34,6 @@ const (
 	vsNodeHeader             = 6
 )
 
-// vsFixedFileInfo is VS_FIXEDFILEINFO as stored (verrsrc.h).
-type vsFixedFileInfo struct {
-	dwSignature        uint32
-	dwStrucVersion     uint32
-	dwFileVersionMS    uint32
-	dwFileVersionLS    uint32
-	dwProductVersionMS uint32
-	dwProductVersionLS uint32
-	dwFileFlagsMask    uint32
-	dwFileFlags        uint32
-	dwFileOS           uint32
-	dwFileType         uint32
-	dwFileSubtype      uint32
-	dwFileDateMS       uint32
-	dwFileDateLS       uint32
-}
-
-func readFixedFileInfo(b []byte, off int) vsFixedFileInfo {
-	f := func(i int) uint32 { return u32(b, off+4*i) }
-	return vsFixedFileInfo{f(0), f(1), f(2), f(3), f(4), f(5), f(6), f(7), f(8), f(9), f(10), f(11), f(12)}
-}
-
 // VersionInfo is one decoded RT_VERSION resource.
 //
 // Tables holds every StringTable of every StringFileInfo block in file
@@ -177,23 +155,28 @@ type FixedFileInfo struct {
 	DateLS uint32 `json:"date_ls"` // dwFileDateLS
 }
 
-func newFixedFileInfo(r vsFixedFileInfo) *FixedFileInfo {
+// readFixedFileInfo decodes the 13 DWORDs of VS_FIXEDFILEINFO (verrsrc.h)
+// at off: dwSignature, dwStrucVersion, dwFileVersionMS/LS,
+// dwProductVersionMS/LS, dwFileFlagsMask, dwFileFlags, dwFileOS,
+// dwFileType, dwFileSubtype, dwFileDateMS/LS.
+func readFixedFileInfo(b []byte, off int) *FixedFileInfo {
+	f := func(i int) uint32 { return u32(b, off+4*i) }
 	return &FixedFileInfo{
-		Signature:        r.dwSignature,
-		StrucVersion:     r.dwStrucVersion,
-		FileVersion:      versionString(r.dwFileVersionMS, r.dwFileVersionLS),
-		ProductVersion:   versionString(r.dwProductVersionMS, r.dwProductVersionLS),
-		FileVersionMS:    r.dwFileVersionMS,
-		FileVersionLS:    r.dwFileVersionLS,
-		ProductVersionMS: r.dwProductVersionMS,
-		ProductVersionLS: r.dwProductVersionLS,
-		FlagsMask:        r.dwFileFlagsMask,
-		Flags:            r.dwFileFlags,
-		OS:               r.dwFileOS,
-		Type:             r.dwFileType,
-		Subtype:          r.dwFileSubtype,
-		DateMS:           r.dwFileDateMS,
-		DateLS:           r.dwFileDateLS,
+		Signature:        f(0),
+		StrucVersion:     f(1),
+		FileVersion:      versionString(f(2), f(3)),
+		ProductVersion:   versionString(f(4), f(5)),
+		FileVersionMS:    f(2),
+		FileVersionLS:    f(3),
+		ProductVersionMS: f(4),
+		ProductVersionLS: f(5),
+		FlagsMask:        f(6),
+		Flags:            f(7),
+		OS:               f(8),
+		Type:             f(9),
+		Subtype:          f(10),
+		DateMS:           f(11),
+		DateLS:           f(12),
 	}
 }
 
@@ -661,7 +644,7 @@ func (p *vparser) fixedInfo(root *vnode) int {
 		p.an.add(AnomVersionFixedTruncated, at, "%d bytes left for the %d-byte VS_FIXEDFILEINFO", max(root.end-at, 0), vsFixedFileInfoSize)
 		return root.end
 	}
-	p.v.Fixed = newFixedFileInfo(readFixedFileInfo(b, at))
+	p.v.Fixed = readFixedFileInfo(b, at)
 
 	// Children follow the value as declared; if that lands on garbage, try
 	// the real structure size, then no padding.
