@@ -19,10 +19,10 @@ var (
 	// a trust level, a name…) and was not written.
 	ErrInvalidRecord = errors.New("reputation: invalid record")
 
-	// ErrCorrupt means a knowledge-base file is damaged: it carries the
-	// filerep knowledge-base marks or an SQLite header, but cannot be read
-	// consistently.
-	ErrCorrupt = errors.New("reputation: knowledge base is corrupt")
+	// ErrCorrupt means a database file is damaged: a knowledge base that
+	// carries the filerep knowledge-base marks or an SQLite header, or an
+	// NSRL RDS given to [ImportNSRL], that cannot be read consistently.
+	ErrCorrupt = errors.New("reputation: database is corrupt")
 
 	// ErrForeign means a file is not a filerep knowledge base: not an SQLite
 	// database at all (random bytes, a text file) or an SQLite database of

@@ -274,31 +274,10 @@ func ImportHashList(ctx context.Context, w Writer, r io.Reader, trust Trust, opt
 	if !trust.Valid() {
 		return ImportResult{}, errorf(ErrInvalidRecord, "trust %d", uint8(trust))
 	}
-	b := &batcher{ctx: ctx, w: w, cfg: cfg}
-	lr := newLineReader(r, maxHashLine)
-	for {
-		if err := ctx.Err(); err != nil {
-			return b.res, err
-		}
-		line, tooLong, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return b.res, fmt.Errorf("reputation: hash list line %d: %w", lr.line+1, err)
-		}
-		if tooLong {
-			b.bad(lr.line, line, fmt.Sprintf("line longer than %d bytes", maxHashLine))
-			continue
-		}
+	return importLines(ctx, w, r, cfg, "hash list", maxHashLine, func(line []byte) ([]func(Tx) error, bool, error) {
 		h, ok, err := ParseHashLine(string(line))
-		if err != nil {
-			b.bad(lr.line, line, err.Error())
-			continue
-		}
-		if !ok {
-			b.res.Skipped++
-			continue
+		if err != nil || !ok {
+			return nil, !ok, err
 		}
 		rec := FileRecord{Name: h.Name, Source: cfg.source, Trust: trust}
 		switch h.Alg {
@@ -309,8 +288,45 @@ func ImportHashList(ctx context.Context, w Writer, r io.Reader, trust Trust, opt
 		case SHA256:
 			rec.SHA256 = h.Hash
 		}
-		if err := b.add(func(tx Tx) error { return tx.PutFile(rec) }); err != nil {
+		return []func(Tx) error{func(tx Tx) error { return tx.PutFile(rec) }}, false, nil
+	})
+}
+
+// importLines runs an import of line-oriented input: it reads r line by
+// line (lines longer than maxLine bytes are bad), and parse turns each line
+// into its writes, or says to skip it (nothing to import), or fails (a
+// bad line). The writes are committed in batches. It stops at the first
+// error of r, w or ctx and returns the result so far; what names the input
+// in a read error.
+func importLines(ctx context.Context, w Writer, r io.Reader, cfg importConfig, what string, maxLine int,
+	parse func(line []byte) (ops []func(Tx) error, skip bool, err error)) (ImportResult, error) {
+	b := &batcher{ctx: ctx, w: w, cfg: cfg}
+	lr := newLineReader(r, maxLine)
+	for {
+		if err := ctx.Err(); err != nil {
 			return b.res, err
+		}
+		line, tooLong, err := lr.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return b.res, fmt.Errorf("reputation: %s line %d: %w", what, lr.line+1, err)
+		}
+		if tooLong {
+			b.bad(lr.line, line, fmt.Sprintf("line longer than %d bytes", maxLine))
+			continue
+		}
+		ops, skip, err := parse(line)
+		switch {
+		case err != nil:
+			b.bad(lr.line, line, err.Error())
+		case skip:
+			b.res.Skipped++
+		default:
+			if err := b.add(ops...); err != nil {
+				return b.res, err
+			}
 		}
 	}
 	return b.res, b.flush()
@@ -361,47 +377,19 @@ func ImportReports(ctx context.Context, w Writer, r io.Reader, opts ...ImportOpt
 	if err != nil {
 		return ImportResult{}, err
 	}
-	b := &batcher{ctx: ctx, w: w, cfg: cfg}
-	lr := newLineReader(r, maxReportLine)
-	for {
-		if err := ctx.Err(); err != nil {
-			return b.res, err
-		}
-		line, tooLong, err := lr.next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return b.res, fmt.Errorf("reputation: reports line %d: %w", lr.line+1, err)
-		}
-		if tooLong {
-			b.bad(lr.line, line, fmt.Sprintf("line longer than %d bytes", maxReportLine))
-			continue
-		}
+	return importLines(ctx, w, r, cfg, "reports", maxReportLine, func(line []byte) ([]func(Tx) error, bool, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
-			b.res.Skipped++
-			continue
+			return nil, true, nil
 		}
-		ops, skip, err := reportOps(line, cfg)
-		switch {
-		case err != nil:
-			b.bad(lr.line, line, err.Error())
-		case skip:
-			b.res.Skipped++
-		default:
-			if err := b.add(ops...); err != nil {
-				return b.res, err
-			}
-		}
-	}
-	return b.res, b.flush()
+		return reportOps(line, cfg)
+	})
 }
 
 // reportOps decodes one report line into the writes it makes.
 func reportOps(line []byte, cfg importConfig) (ops []func(Tx) error, skip bool, err error) {
 	var rl reportLine
 	if err := json.Unmarshal(line, &rl); err != nil {
-		return nil, false, fmt.Errorf("not a JSON report: %v", err)
+		return nil, false, errorf(ErrInvalidRecord, "not a JSON report: %w", err)
 	}
 	rec := FileRecord{
 		MD5: rl.Hashes.MD5, SHA1: rl.Hashes.SHA1, SHA256: rl.Hashes.SHA256,
@@ -435,15 +423,6 @@ func reportOps(line []byte, cfg importConfig) (ops []func(Tx) error, skip bool, 
 		ops = append(ops, func(tx Tx) error { return tx.AddPath(name, p, 1) })
 	}
 	return ops, false, nil
-}
-
-// baseName returns the last element of a Windows or slash path.
-func baseName(p string) string {
-	p = strings.TrimSpace(p)
-	if i := strings.LastIndexAny(p, `\/`); i >= 0 {
-		return p[i+1:]
-	}
-	return p
 }
 
 // IsWindowsPath reports whether p is an absolute Windows path: a drive

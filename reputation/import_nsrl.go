@@ -32,7 +32,9 @@ type nsrlPackage struct {
 // rows of a file already imported are skipped.
 //
 // The NSRL file is opened read-only. A file that is not SQLite, or lacks
-// the FILE table and its columns, gives an error wrapping [ErrForeign].
+// the FILE table and its columns, gives an error wrapping [ErrForeign]; a
+// damaged one, an error wrapping [ErrCorrupt] (after the batches counted in
+// the result).
 // Streaming, batching and errors are as for [ImportHashList].
 func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption) (ImportResult, error) {
 	cfg, err := makeImportConfig("nsrl", opts)
@@ -49,9 +51,11 @@ func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
+	// fail wraps an error of the RDS; damage shows as ErrCorrupt.
+	fail := func(err error) error { return fmt.Errorf("reputation: nsrl %s: %w", path, wrapSQLite(err)) }
 	cols, err := nsrlColumns(ctx, db)
 	if err != nil {
-		return ImportResult{}, err
+		return ImportResult{}, fail(err)
 	}
 	for _, need := range []string{"sha256", "sha1", "md5", "file_name", "package_id"} {
 		if !cols["FILE"][need] {
@@ -60,20 +64,20 @@ func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption
 	}
 	pkgs, err := nsrlPackages(ctx, db, cols)
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("reputation: nsrl %s: %w", path, err)
+		return ImportResult{}, fail(err)
 	}
 
 	q := "SELECT sha256, sha1, md5, file_name, package_id FROM FILE"
 	ordered, err := nsrlOrderedScan(ctx, db, q+" ORDER BY sha256")
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("reputation: nsrl %s: %w", path, err)
+		return ImportResult{}, fail(err)
 	}
 	if ordered {
 		q += " ORDER BY sha256"
 	}
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("reputation: nsrl %s: %w", path, err)
+		return ImportResult{}, fail(err)
 	}
 	defer rows.Close()
 
@@ -114,7 +118,7 @@ func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return b.res, fmt.Errorf("reputation: nsrl %s: row %d: %w", path, row+1, err)
+		return b.res, fail(fmt.Errorf("row %d: %w", row+1, err))
 	}
 	return b.res, b.flush()
 }
@@ -130,13 +134,13 @@ func nsrlColumns(ctx context.Context, db *sql.DB) (map[string]map[string]bool, e
 	for _, t := range []string{"FILE", "PKG", "MFG"} {
 		rows, err := db.QueryContext(ctx, "SELECT name FROM pragma_table_info(?)", t)
 		if err != nil {
-			return nil, fmt.Errorf("reputation: nsrl: %w", err)
+			return nil, err
 		}
 		for rows.Next() {
 			var n string
 			if err := rows.Scan(&n); err != nil {
 				rows.Close()
-				return nil, fmt.Errorf("reputation: nsrl: %w", err)
+				return nil, err
 			}
 			if out[t] == nil {
 				out[t] = map[string]bool{}
@@ -146,15 +150,16 @@ func nsrlColumns(ctx context.Context, db *sql.DB) (map[string]map[string]bool, e
 		err = rows.Err()
 		rows.Close()
 		if err != nil {
-			return nil, fmt.Errorf("reputation: nsrl: %w", err)
+			return nil, err
 		}
 	}
 	return out, nil
 }
 
 // nsrlPackages loads PKG joined with MFG, keeping the first row of each
-// package_id. Either table may be missing; then files carry no product or
-// publisher.
+// package_id. Either table may be missing, and rows that do not scan (a
+// package_id that is not a number) are left out; files of such packages
+// carry no product or publisher.
 func nsrlPackages(ctx context.Context, db *sql.DB, cols map[string]map[string]bool) (map[int64]nsrlPackage, error) {
 	pkgs := map[int64]nsrlPackage{}
 	pc := cols["PKG"]
@@ -170,9 +175,8 @@ func nsrlPackages(ctx context.Context, db *sql.DB, cols map[string]map[string]bo
 		for rows.Next() {
 			var id sql.NullInt64
 			var n sql.NullString
-			if err := rows.Scan(&id, &n); err != nil {
-				rows.Close()
-				return nil, err
+			if err := rows.Scan(&id, &n); err != nil || !id.Valid {
+				continue
 			}
 			mfg[id.Int64] = n.String
 		}
@@ -197,10 +201,10 @@ func nsrlPackages(ctx context.Context, db *sql.DB, cols map[string]map[string]bo
 	for rows.Next() {
 		var id, m sql.NullInt64
 		var n, v sql.NullString
-		if err := rows.Scan(&id, &n, &v, &m); err != nil {
-			return nil, err
+		if err := rows.Scan(&id, &n, &v, &m); err != nil || !id.Valid {
+			continue
 		}
-		if _, seen := pkgs[id.Int64]; seen || !id.Valid {
+		if _, seen := pkgs[id.Int64]; seen {
 			continue
 		}
 		p := nsrlPackage{name: n.String, version: v.String}

@@ -7,6 +7,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -177,7 +179,8 @@ func TestImportNSRL(t *testing.T) {
 				a, _, _ := nsrlHashes("orphan")
 				got, err = kb.Files(ctx, a)
 				require.NoError(t, err)
-				assert.Equal(t, reputation.FileRecord{SHA256: strings.ToLower(a), SHA1: got[0].SHA1, MD5: got[0].MD5,
+				_, b, c := nsrlHashes("orphan")
+				assert.Equal(t, reputation.FileRecord{SHA256: strings.ToLower(a), SHA1: strings.ToLower(b), MD5: strings.ToLower(c),
 					Name: "orphan.sys", Source: "nsrl", Trust: reputation.TrustKnown}, got[0])
 				a, _, _ = nsrlHashes("bad")
 				_, err = kb.Files(ctx, a)
@@ -199,6 +202,29 @@ func TestImportNSRLPackages(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, reputation.FileRecord{SHA256: strings.ToLower(a), SHA1: strings.ToLower(b), MD5: strings.ToLower(c), Name: "p.exe",
 		Product: "Windows 7 Ultimate", Version: "6.1.7600", Publisher: "Microsoft Corporation", Source: "nsrl-2024.12", Trust: reputation.TrustGood}, got[0])
+}
+
+// Rows of PKG and FILE with values of the wrong type: the FILE row is bad,
+// the package row is left out, and the import goes on.
+func TestImportNSRLOddRows(t *testing.T) {
+	a, b, c := nsrlHashes("odd")
+	path := rawSQLite(t,
+		"CREATE TABLE FILE(sha256 TEXT, sha1 TEXT, md5 TEXT, file_name TEXT, package_id)",
+		"CREATE TABLE PKG(package_id, name TEXT, version TEXT, manufacturer_id)",
+		"CREATE TABLE MFG(manufacturer_id, name TEXT)",
+		"INSERT INTO MFG VALUES ('ten', 'Nobody'), (10, 'Example Software')",
+		"INSERT INTO PKG VALUES ('one', 'Odd', '1', 10), (2, 'Even', '2', 'ten'), (3, 'Three', '3', 10)",
+		fmt.Sprintf("INSERT INTO FILE VALUES ('%s', '%s', '%s', 'a.exe', 'one'), ('%s', NULL, NULL, 'b.exe', 3), (NULL, NULL, NULL, 'c.exe', 2)", a, b, c, testHash("odd-b")),
+	)
+	kb := reputation.NewMemKB()
+	res, err := reputation.ImportNSRL(context.Background(), kb, path)
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), res.Imported)
+	assert.Equal(t, int64(2), res.BadCount)
+	got, err := kb.Files(context.Background(), testHash("odd-b"))
+	require.NoError(t, err)
+	assert.Equal(t, reputation.FileRecord{SHA256: testHash("odd-b"), Name: "b.exe", Product: "Three", Version: "3",
+		Publisher: "Example Software", Source: "nsrl", Trust: reputation.TrustKnown}, got[0])
 }
 
 func TestImportNSRLForeign(t *testing.T) {
@@ -276,5 +302,46 @@ func TestHashListRoundTrip(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, fmt.Sprintf("name-%d.exe", i), got[0].Name)
 		assert.Equal(t, reputation.TrustBad, got[0].Trust)
+	}
+}
+
+// A damaged RDS gives an error wrapping ErrCorrupt (or, when the damage
+// misses what the import reads, a partial result), never a panic or a
+// bare SQLite error.
+func TestImportNSRLCorrupt(t *testing.T) {
+	ctx := context.Background()
+	garbage := make([]byte, 16384)
+	r := rand.New(rand.NewPCG(9, 10))
+	for i := range garbage {
+		garbage[i] = byte(r.Uint32())
+	}
+	copy(garbage, "SQLite format 3\x00")
+	_, err := reputation.ImportNSRL(ctx, reputation.NewMemKB(), writeFile(t, "garbage.db", garbage))
+	assert.ErrorIs(t, err, reputation.ErrCorrupt, "%v", err)
+
+	var files []nsrlFile
+	for i := range 3000 {
+		a, b, c := nsrlHashes(fmt.Sprint("damaged-", i))
+		files = append(files, nsrlFile{a, b, c, fmt.Sprintf("file%04d.dll", i), 1})
+	}
+	pristine, err := os.ReadFile(newNSRL(t, files, true))
+	require.NoError(t, err)
+	require.Greater(t, len(pristine), 32*4096)
+	for _, start := range []int{1, 4, 16} {
+		b := append([]byte(nil), pristine...)
+		for off := start * 4096; off+4096 <= len(b); off += 7 * 4096 {
+			for i := off; i < off+4096; i++ {
+				b[i] = byte(r.Uint32())
+			}
+		}
+		kb := reputation.NewMemKB()
+		res, err := reputation.ImportNSRL(ctx, kb, writeFile(t, fmt.Sprintf("damaged-%d.db", start), b))
+		if err != nil {
+			assert.ErrorIs(t, err, reputation.ErrCorrupt, "damage from page %d: %v", start+1, err)
+		}
+		st, serr := kb.Stats(ctx)
+		require.NoError(t, serr)
+		assert.Equal(t, res.Imported, st.Files, "damage from page %d: the result counts what was committed", start+1)
+		t.Logf("damage from page %d: %+v, %v", start+1, res, err)
 	}
 }

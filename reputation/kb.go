@@ -198,7 +198,6 @@ func (r FileRecord) key() string {
 // normalize checks r and returns it with hashes normalized and the source
 // trimmed.
 func (r FileRecord) normalize() (FileRecord, error) {
-	var err error
 	for _, h := range []struct {
 		p   *string
 		alg HashAlg
@@ -206,13 +205,9 @@ func (r FileRecord) normalize() (FileRecord, error) {
 		if *h.p == "" {
 			continue
 		}
-		var alg HashAlg
-		alg, *h.p, err = NormalizeHash(*h.p)
-		if err != nil {
+		var err error
+		if *h.p, err = normalizeHashAs(*h.p, h.alg, h.alg.String()+" field"); err != nil {
 			return r, err
-		}
-		if alg != h.alg {
-			return r, errorf(ErrBadHash, "%s field holds a %s", h.alg, alg)
 		}
 	}
 	if r.key() == "" {
@@ -270,14 +265,10 @@ func (v VersionRecord) normalize() (VersionRecord, error) {
 		return v, errorf(ErrInvalidRecord, "version record needs a name and a version")
 	}
 	if v.SHA256 != "" {
-		alg, h, err := NormalizeHash(v.SHA256)
-		if err != nil {
+		var err error
+		if v.SHA256, err = normalizeHashAs(v.SHA256, SHA256, "version record sha256"); err != nil {
 			return v, err
 		}
-		if alg != SHA256 {
-			return v, errorf(ErrBadHash, "version record sha256 holds a %s", alg)
-		}
-		v.SHA256 = h
 	}
 	return v, nil
 }
@@ -302,14 +293,10 @@ type Publisher struct {
 func (p Publisher) normalize() (Publisher, error) {
 	p.Subject = SubjectCommonName(p.Subject)
 	if p.Thumbprint != "" {
-		alg, h, err := NormalizeHash(p.Thumbprint)
-		if err != nil {
+		var err error
+		if p.Thumbprint, err = normalizeHashAs(p.Thumbprint, SHA256, "thumbprint"); err != nil {
 			return p, err
 		}
-		if alg != SHA256 {
-			return p, errorf(ErrBadHash, "thumbprint must be a SHA-256, not a %s", alg)
-		}
-		p.Thumbprint = h
 	}
 	if p.Subject == "" && p.Thumbprint == "" {
 		return p, errorf(ErrInvalidRecord, "publisher needs a subject or a thumbprint")
@@ -402,6 +389,20 @@ func NormalizeHash(s string) (HashAlg, string, error) {
 	return alg, strings.ToLower(s), nil
 }
 
+// normalizeHashAs is [NormalizeHash] for a field that holds one algorithm:
+// it also fails, with an error wrapping [ErrBadHash] that names the field,
+// when s is a hash of another algorithm.
+func normalizeHashAs(s string, want HashAlg, field string) (string, error) {
+	alg, h, err := NormalizeHash(s)
+	if err != nil {
+		return "", err
+	}
+	if alg != want {
+		return "", errorf(ErrBadHash, "%s holds a %s, want a %s", field, alg, want)
+	}
+	return h, nil
+}
+
 // hashBytes decodes a normalized hash.
 func hashBytes(h string) []byte {
 	b, _ := hex.DecodeString(h)
@@ -412,10 +413,16 @@ func hashBytes(h string) []byte {
 // (after the last \ or /), trimmed of spaces: "C:\Windows\ALG.EXE" gives
 // "alg.exe". Knowledge bases key names by this form.
 func NormalizeName(name string) string {
-	if i := strings.LastIndexAny(name, `\/`); i >= 0 {
-		name = name[i+1:]
+	return strings.ToLower(baseName(name))
+}
+
+// baseName returns the last element of a Windows or slash path, trimmed of
+// spaces, in its own case.
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `\/`); i >= 0 {
+		p = p[i+1:]
 	}
-	return strings.ToLower(strings.TrimSpace(name))
+	return strings.TrimSpace(p)
 }
 
 // pathPrefixes maps environment-variable and alias spellings of Windows

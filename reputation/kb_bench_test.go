@@ -64,8 +64,8 @@ func benchKBs(b *testing.B, n int) map[string]reputation.ReadWriter {
 // SHA-256 and by MD5, alone and from parallel goroutines.
 func BenchmarkFiles(b *testing.B) {
 	const n = 50000
+	kbs := benchKBs(b, n)
 	for _, kind := range []string{"mem", "store"} {
-		kbs := benchKBs(b, n)
 		kb := kbs[kind]
 		ctx := context.Background()
 		for _, alg := range []string{"sha256", "md5"} {

@@ -57,8 +57,8 @@ func TestTrust(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &r))
 	assert.Equal(t, reputation.TrustGood, r.Trust)
 	_, err = json.Marshal(reputation.FileRecord{Trust: 0})
-	assert.Error(t, err)
-	assert.Error(t, json.Unmarshal([]byte(`{"trust":"maybe"}`), &r))
+	assert.ErrorIs(t, err, reputation.ErrInvalidRecord)
+	assert.ErrorIs(t, json.Unmarshal([]byte(`{"trust":"maybe"}`), &r), reputation.ErrInvalidRecord)
 }
 
 func TestNormalizeName(t *testing.T) {

@@ -97,14 +97,7 @@ func (kb *MemKB) Files(ctx context.Context, hash string) ([]FileRecord, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, notFound("file", h)
-	}
-	sortFiles(out)
-	return out, nil
+	return finishList(out, err, sortFiles, "file", h)
 }
 
 // TypicalPaths implements [KnowledgeBase].
@@ -144,14 +137,7 @@ func (kb *MemKB) Versions(ctx context.Context, name string) ([]VersionRecord, er
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, notFound("versions of", n)
-	}
-	sortVersions(out)
-	return out, nil
+	return finishList(out, err, sortVersions, "versions of", n)
 }
 
 // Relationships implements [KnowledgeBase].
@@ -209,14 +195,9 @@ func (kb *MemKB) Publisher(ctx context.Context, subject, thumbprint string) (Pub
 // name.
 func publisherKeys(subject, thumbprint string) (thumb, subj string, err error) {
 	if strings.TrimSpace(thumbprint) != "" {
-		alg, h, err := NormalizeHash(thumbprint)
-		if err != nil {
+		if thumb, err = normalizeHashAs(thumbprint, SHA256, "thumbprint"); err != nil {
 			return "", "", err
 		}
-		if alg != SHA256 {
-			return "", "", errorf(ErrBadHash, "thumbprint must be a SHA-256, not a %s", alg)
-		}
-		thumb = h
 	}
 	return thumb, strings.ToLower(SubjectCommonName(subject)), nil
 }
@@ -234,14 +215,7 @@ func (kb *MemKB) CatalogMembers(ctx context.Context, authentihash string) ([]Cat
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, notFound("catalog member", h)
-	}
-	slices.SortFunc(out, func(a, b CatalogMember) int { return strings.Compare(a.Catalog, b.Catalog) })
-	return out, nil
+	return finishList(out, err, sortCatalogMembers, "catalog member", h)
 }
 
 // Stats implements the same method of [Store].

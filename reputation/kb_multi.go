@@ -12,7 +12,13 @@ import (
 // front of the embedded default, without writing to it.
 type Layered []KnowledgeBase
 
-func gather[T any](ctx context.Context, l Layered, fn func(KnowledgeBase) ([]T, error)) ([]T, error) {
+var _ KnowledgeBase = Layered(nil)
+
+// gather runs a list lookup on every layer and merges the answers in the
+// order the [KnowledgeBase] method promises (each layer's list is ordered,
+// the concatenation is not); what and key name the lookup in the
+// ErrNotFound error.
+func gather[T any](l Layered, fn func(KnowledgeBase) ([]T, error), order func([]T), what, key string) ([]T, error) {
 	var out []T
 	for _, kb := range l {
 		v, err := fn(kb)
@@ -21,12 +27,10 @@ func gather[T any](ctx context.Context, l Layered, fn func(KnowledgeBase) ([]T, 
 		}
 		out = append(out, v...)
 	}
-	if len(out) == 0 {
-		return nil, ErrNotFound
-	}
-	return out, nil
+	return finishList(out, nil, order, what, key)
 }
 
+// first returns the answer of the first layer that has one.
 func first[T any](l Layered, fn func(KnowledgeBase) (T, error)) (T, error) {
 	var zero T
 	for _, kb := range l {
@@ -43,7 +47,7 @@ func first[T any](l Layered, fn func(KnowledgeBase) (T, error)) (T, error) {
 
 // Files implements KnowledgeBase.
 func (l Layered) Files(ctx context.Context, hash string) ([]FileRecord, error) {
-	return gather(ctx, l, func(kb KnowledgeBase) ([]FileRecord, error) { return kb.Files(ctx, hash) })
+	return gather(l, func(kb KnowledgeBase) ([]FileRecord, error) { return kb.Files(ctx, hash) }, sortFiles, "file", hash)
 }
 
 // TypicalPaths implements KnowledgeBase.
@@ -53,7 +57,7 @@ func (l Layered) TypicalPaths(ctx context.Context, name string) (TypicalPaths, e
 
 // Versions implements KnowledgeBase.
 func (l Layered) Versions(ctx context.Context, name string) ([]VersionRecord, error) {
-	return gather(ctx, l, func(kb KnowledgeBase) ([]VersionRecord, error) { return kb.Versions(ctx, name) })
+	return gather(l, func(kb KnowledgeBase) ([]VersionRecord, error) { return kb.Versions(ctx, name) }, sortVersions, "versions of", name)
 }
 
 // Relationships implements KnowledgeBase.
@@ -68,5 +72,6 @@ func (l Layered) Publisher(ctx context.Context, subject, thumbprint string) (Pub
 
 // CatalogMembers implements KnowledgeBase.
 func (l Layered) CatalogMembers(ctx context.Context, authentihash string) ([]CatalogMember, error) {
-	return gather(ctx, l, func(kb KnowledgeBase) ([]CatalogMember, error) { return kb.CatalogMembers(ctx, authentihash) })
+	return gather(l, func(kb KnowledgeBase) ([]CatalogMember, error) { return kb.CatalogMembers(ctx, authentihash) },
+		sortCatalogMembers, "catalog member", authentihash)
 }

@@ -20,6 +20,8 @@ func trustRank(t Trust) int {
 	return 2
 }
 
+// sortFiles orders file records as [KnowledgeBase.Files] returns them: by
+// trust (known-bad first), then source, then identity hash.
 func sortFiles(rs []FileRecord) {
 	slices.SortFunc(rs, func(a, b FileRecord) int {
 		return cmp.Or(
@@ -56,6 +58,27 @@ func sortVersions(vs []VersionRecord) {
 		return cmp.Or(-CompareVersions(a.Version, b.Version), cmp.Compare(a.Version, b.Version),
 			cmp.Compare(a.SHA256, b.SHA256), cmp.Compare(a.Product, b.Product))
 	})
+}
+
+// sortCatalogMembers orders catalog members by catalog name, as
+// [KnowledgeBase.CatalogMembers] returns them.
+func sortCatalogMembers(ms []CatalogMember) {
+	slices.SortFunc(ms, func(a, b CatalogMember) int { return strings.Compare(a.Catalog, b.Catalog) })
+}
+
+// finishList ends a list lookup (Files, Versions, CatalogMembers) of any
+// implementation: it returns err when the lookup failed, an error wrapping
+// [ErrNotFound] that names what and key when it found nothing, and
+// otherwise out ordered by order.
+func finishList[T any](out []T, err error, order func([]T), what, key string) ([]T, error) {
+	if err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return nil, notFound(what, key)
+	}
+	order(out)
+	return out, nil
 }
 
 // CompareVersions compares two version strings such as "6.1.7600.16385

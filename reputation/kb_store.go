@@ -445,12 +445,13 @@ func (s *Store) checkSchema() error {
 
 // openErr wraps an error met while opening.
 func (s *Store) openErr(err error) error {
-	return fmt.Errorf("reputation: open %s: %w", s.path, s.wrap(err))
+	return fmt.Errorf("reputation: open %s: %w", s.path, wrapSQLite(err))
 }
 
-// wrap maps SQLite result codes to the package's sentinels, keeping the
-// original error in the chain.
-func (s *Store) wrap(err error) error {
+// wrapSQLite maps SQLite result codes to the package's sentinels, keeping
+// the original error in the chain. It is for databases whose SQLite magic
+// has been checked (see readHeader).
+func wrapSQLite(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -496,18 +497,18 @@ func (s *Store) Meta(ctx context.Context) (map[string]string, error) {
 	}
 	rows, err := s.db.QueryContext(ctx, "SELECT key, value FROM meta")
 	if err != nil {
-		return nil, s.wrap(err)
+		return nil, wrapSQLite(err)
 	}
 	defer rows.Close()
 	m := map[string]string{}
 	for rows.Next() {
 		var k, v string
 		if err := rows.Scan(&k, &v); err != nil {
-			return nil, s.wrap(err)
+			return nil, wrapSQLite(err)
 		}
 		m[k] = v
 	}
-	return m, s.wrap(rows.Err())
+	return m, wrapSQLite(rows.Err())
 }
 
 // Check verifies every page of the database (SQLite's quick_check); its
@@ -519,21 +520,21 @@ func (s *Store) Check(ctx context.Context) error {
 	}
 	rows, err := s.db.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
-		return s.wrap(err)
+		return wrapSQLite(err)
 	}
 	defer rows.Close()
 	var problems []string
 	for rows.Next() {
 		var m string
 		if err := rows.Scan(&m); err != nil {
-			return s.wrap(err)
+			return wrapSQLite(err)
 		}
 		if m != "ok" && len(problems) < 5 {
 			problems = append(problems, m)
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return s.wrap(err)
+		return wrapSQLite(err)
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("reputation: check %s: %w: %s", s.path, ErrCorrupt, strings.Join(problems, "; "))
@@ -557,7 +558,7 @@ func (s *Store) Stats(ctx context.Context) (Stats, error) {
 		(SELECT count(*) FROM publisher),
 		(SELECT count(*) FROM catalog_member)`).Scan(
 		&st.Files, &st.Names, &st.Paths, &st.Versions, &st.Relations, &st.Publishers, &st.CatalogMembers)
-	return st, s.wrap(err)
+	return st, wrapSQLite(err)
 }
 
 // stmt returns a prepared statement for a read query, preparing it once.
@@ -567,7 +568,7 @@ func (s *Store) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 	}
 	st, err := s.db.PrepareContext(ctx, q)
 	if err != nil {
-		return nil, s.wrap(err)
+		return nil, wrapSQLite(err)
 	}
 	if v, loaded := s.stmts.LoadOrStore(q, st); loaded {
 		st.Close()
@@ -587,15 +588,15 @@ func (s *Store) query(ctx context.Context, q string, scan func(*sql.Rows) error,
 	}
 	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
-		return s.wrap(err)
+		return wrapSQLite(err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		if err := scan(rows); err != nil {
-			return s.wrap(err)
+			return wrapSQLite(err)
 		}
 	}
-	return s.wrap(rows.Err())
+	return wrapSQLite(rows.Err())
 }
 
 // prefix returns the first 8 bytes of a digest as the signed integer the
@@ -644,14 +645,7 @@ func (s *Store) Files(ctx context.Context, hash string) ([]FileRecord, error) {
 		out = append(out, r)
 		return err
 	}, prefix(b), b)
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, notFound("file", h)
-	}
-	sortFiles(out)
-	return out, nil
+	return finishList(out, err, sortFiles, "file", h)
 }
 
 // TypicalPaths implements [KnowledgeBase].
@@ -692,14 +686,7 @@ func (s *Store) Versions(ctx context.Context, name string) ([]VersionRecord, err
 		out = append(out, v)
 		return err
 	}, n)
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, notFound("versions of", n)
-	}
-	sortVersions(out)
-	return out, nil
+	return finishList(out, err, sortVersions, "versions of", n)
 }
 
 // Relationships implements [KnowledgeBase].
@@ -772,19 +759,13 @@ func (s *Store) CatalogMembers(ctx context.Context, authentihash string) ([]Cata
 		return nil, err
 	}
 	var out []CatalogMember
-	err = s.query(ctx, "SELECT catalog, signer FROM catalog_member WHERE hash = ? ORDER BY catalog", func(rows *sql.Rows) error {
+	err = s.query(ctx, "SELECT catalog, signer FROM catalog_member WHERE hash = ?", func(rows *sql.Rows) error {
 		m := CatalogMember{Hash: h}
 		err := rows.Scan(&m.Catalog, &m.Signer)
 		out = append(out, m)
 		return err
 	}, hashBytes(h))
-	if err != nil {
-		return nil, err
-	}
-	if len(out) == 0 {
-		return nil, notFound("catalog member", h)
-	}
-	return out, nil
+	return finishList(out, err, sortCatalogMembers, "catalog member", h)
 }
 
 // Update implements [Writer]: fn runs inside one SQLite transaction
@@ -807,7 +788,7 @@ func (s *Store) Update(ctx context.Context, fn func(Tx) error) (err error) {
 	defer s.wmu.Unlock()
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("reputation: update %s: %w", s.path, s.wrap(err))
+		return fmt.Errorf("reputation: update %s: %w", s.path, wrapSQLite(err))
 	}
 	tx := &storeTx{s: s, ctx: ctx, tx: sqlTx, stmts: map[string]*sql.Stmt{}}
 	committed := false
@@ -827,7 +808,7 @@ func (s *Store) Update(ctx context.Context, fn func(Tx) error) (err error) {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("reputation: commit %s: %w", s.path, s.wrap(err))
+		return fmt.Errorf("reputation: commit %s: %w", s.path, wrapSQLite(err))
 	}
 	committed = true
 	return nil
@@ -852,12 +833,12 @@ func (tx *storeTx) exec(q string, args ...any) (sql.Result, error) {
 		var err error
 		st, err = tx.tx.PrepareContext(tx.ctx, q)
 		if err != nil {
-			return nil, tx.s.wrap(err)
+			return nil, wrapSQLite(err)
 		}
 		tx.stmts[q] = st
 	}
 	res, err := st.ExecContext(tx.ctx, args...)
-	return res, tx.s.wrap(err)
+	return res, wrapSQLite(err)
 }
 
 // nullable returns the blob of a hash, or nil (SQL NULL) when it is empty.

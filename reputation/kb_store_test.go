@@ -240,14 +240,10 @@ func TestOpenCorrupt(t *testing.T) {
 				b[i] = byte(r.Uint32())
 			}
 		}
-		p := writeFile(t, "damaged.sqlite", b)
-		s, err := reputation.Open(p)
-		if err != nil {
-			assert.ErrorIs(t, err, reputation.ErrCorrupt)
+		s := openDamaged(t, writeFile(t, "damaged.sqlite", b))
+		if s == nil {
 			return
 		}
-		defer s.Close()
-		assert.ErrorIs(t, s.Check(ctx), reputation.ErrCorrupt)
 		corrupt := 0
 		for _, h := range hashes {
 			_, err := s.Files(ctx, h)
@@ -261,14 +257,7 @@ func TestOpenCorrupt(t *testing.T) {
 		t.Logf("%d of %d lookups hit damage", corrupt, len(hashes))
 	})
 	t.Run("truncated", func(t *testing.T) {
-		p := writeFile(t, "truncated.sqlite", pristine[:len(pristine)/2])
-		s, err := reputation.Open(p)
-		if err != nil {
-			assert.ErrorIs(t, err, reputation.ErrCorrupt)
-			return
-		}
-		defer s.Close()
-		assert.ErrorIs(t, s.Check(ctx), reputation.ErrCorrupt)
+		openDamaged(t, writeFile(t, "truncated.sqlite", pristine[:len(pristine)/2]))
 	})
 	t.Run("first page damaged", func(t *testing.T) {
 		b := append([]byte(nil), pristine...)
@@ -278,6 +267,21 @@ func TestOpenCorrupt(t *testing.T) {
 		_, err := reputation.Open(writeFile(t, "p1.sqlite", b))
 		assert.ErrorIs(t, err, reputation.ErrCorrupt, "%v", err)
 	})
+}
+
+// openDamaged opens a damaged knowledge base: either Open fails with
+// ErrCorrupt (and openDamaged returns nil) or Check does, and openDamaged
+// returns the store, closed when the test ends.
+func openDamaged(t *testing.T, path string) *reputation.Store {
+	t.Helper()
+	s, err := reputation.Open(path)
+	if err != nil {
+		assert.ErrorIs(t, err, reputation.ErrCorrupt)
+		return nil
+	}
+	t.Cleanup(func() { s.Close() })
+	assert.ErrorIs(t, s.Check(context.Background()), reputation.ErrCorrupt)
+	return s
 }
 
 // killEnv names the environment variable that turns the test binary into

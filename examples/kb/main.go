@@ -172,7 +172,7 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 	if *trustS != "" {
 		t, err := reputation.ParseTrust(*trustS)
 		if err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return fmt.Errorf("%w: %w", errUsage, err)
 		}
 		trust = t
 		opts = append(opts, reputation.WithTrust(t))
@@ -279,6 +279,11 @@ type nameInfo struct {
 	Relationships *reputation.Relationships  `json:"relationships,omitempty"`
 }
 
+// empty reports whether the knowledge base knows nothing about the name.
+func (info nameInfo) empty() bool {
+	return info.TypicalPaths == nil && info.Versions == nil && info.Relationships == nil
+}
+
 func (a *app) name(ctx context.Context, names []string) error {
 	if len(names) == 0 {
 		return fmt.Errorf("%w: name NAME...", errUsage)
@@ -307,7 +312,7 @@ func (a *app) name(ctx context.Context, names []string) error {
 		} else if !errors.Is(err, reputation.ErrNotFound) {
 			return err
 		}
-		if info.TypicalPaths == nil && info.Versions == nil && info.Relationships == nil {
+		if info.empty() {
 			missing = true
 		}
 		if a.asJSON {
@@ -325,7 +330,7 @@ func (a *app) name(ctx context.Context, names []string) error {
 func (a *app) printName(info nameInfo) {
 	w := a.stdout
 	fmt.Fprintf(w, "%s:\n", info.Name)
-	if info.TypicalPaths == nil && info.Versions == nil && info.Relationships == nil {
+	if info.empty() {
 		fmt.Fprintln(w, "  not found")
 		return
 	}
