@@ -131,6 +131,9 @@ func ParseCatalog(b []byte) (*Catalog, error) {
 	if len(sd.signers) != 1 {
 		c.Errors = append(c.Errors, derErr(st, "%d SignerInfos, want 1", len(sd.signers)))
 	}
+	if len(sd.signers) == 0 { // parseSignedData refuses this today; do not rely on it
+		return nil, errors.Join(c.Errors...)
+	}
 	var errs []error
 	c.Signer, errs = newSigner(sd, &sd.signers[0], st+" SignerInfo")
 	c.Errors = append(c.Errors, errs...)
