@@ -114,12 +114,28 @@ type Aggregator struct {
 	scratch []byte
 	catBuf  []byte
 	seen    []modSeen
+	modIdx  map[uint32]int  // module id → index in one participant's mods (indexModules)
 	lastID  [numCats]uint32 // per field, the id last interned (a cache)
 	lastPro uint32          // the profile last interned (a cache)
 	lastHex string          // a.last's sha256 as given (a cache)
 	limCPUs int             // the CPU count lim is for (a cache)
 	lim     *[len(units)]float64
 	vals    [numCats]string
+}
+
+// modIndexAbove is the module count of a participant above which Add
+// finds modules through an index rather than by scanning the list.
+const modIndexAbove = 32
+
+// indexModules fills a.modIdx with p's modules.
+func (a *Aggregator) indexModules(p *part) {
+	if a.modIdx == nil {
+		a.modIdx = make(map[uint32]int, len(p.mods))
+	}
+	clear(a.modIdx)
+	for j, m := range p.mods {
+		a.modIdx[m.id] = j
+	}
 }
 
 type modSeen struct {
@@ -242,14 +258,29 @@ func (a *Aggregator) add(s *Sample) *RejectError {
 
 	// Modules: entries with the same name (ignoring ASCII case) add up.
 	a.seen = a.seen[:0]
+	indexed := false // a.modIdx holds p's modules
 	for i := range s.Modules {
 		md := &s.Modules[i]
 		// The participant's modules first (most samples list the same
 		// modules in the same order), then the table.
-		mi, id := -1, uint32(0)
-		if i < len(p.mods) && equalFoldASCII(md.Name, a.strs.strs[p.mods[i].id]) {
+		mi, id, interned := -1, uint32(0), false
+		switch {
+		case i < len(p.mods) && equalFoldASCII(md.Name, a.strs.strs[p.mods[i].id]):
 			mi, id = i, p.mods[i].id
-		} else {
+		case len(p.mods) > modIndexAbove:
+			// A participant with many modules: look the name up in an
+			// index of them, built once per sample, instead of scanning
+			// the list for every module (quadratic for a hostile one).
+			a.scratch = appendLower(a.scratch[:0], md.Name)
+			id, interned = a.strs.idBytes(a.scratch), true
+			if !indexed {
+				a.indexModules(p)
+				indexed = true
+			}
+			if j, ok := a.modIdx[id]; ok {
+				mi = j
+			}
+		default:
 			for j := range p.mods {
 				if equalFoldASCII(md.Name, a.strs.strs[p.mods[j].id]) {
 					mi, id = j, p.mods[j].id
@@ -257,7 +288,7 @@ func (a *Aggregator) add(s *Sample) *RejectError {
 				}
 			}
 		}
-		if mi < 0 {
+		if mi < 0 && !interned {
 			a.scratch = appendLower(a.scratch[:0], md.Name)
 			id = a.strs.idBytes(a.scratch)
 		}
@@ -278,6 +309,9 @@ func (a *Aggregator) add(s *Sample) *RejectError {
 				}
 				mi = len(p.mods)
 				p.mods = append(p.mods, modTally{id: id})
+				if indexed {
+					a.modIdx[id] = mi
+				}
 			}
 			p.mods[mi].n++
 			a.seen = append(a.seen, modSeen{id: id, idx: mi, has: md.Metrics.has})

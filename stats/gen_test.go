@@ -155,6 +155,14 @@ func randHex(r *rand.Rand, n int) string {
 // within participants (to exercise modes and ties), missing fields,
 // duplicate and differently-cased modules, and bad lines.
 func genCorpus(seed uint64, files, people, maxSamples, bad int) *tCorpus {
+	return genCorpusMods(seed, files, people, maxSamples, bad, 4)
+}
+
+// genCorpusMods is genCorpus with up to maxMods-1 modules a sample; above
+// 4 they come from a pool of 4×maxMods names (half of them upper-case
+// forms of the others), so participants gather more modules than Add's
+// index threshold.
+func genCorpusMods(seed uint64, files, people, maxSamples, bad, maxMods int) *tCorpus {
 	r := rand.New(rand.NewPCG(seed, 42))
 	c := &tCorpus{rejected: map[RejectReason]int64{}, byFile: map[string]map[RejectReason]int64{}}
 	type fileT struct{ sha, name string }
@@ -177,6 +185,11 @@ func genCorpus(seed uint64, files, people, maxSamples, bad int) *tCorpus {
 	mans := []string{"Dell", "HP", "Lenovo", "Acer", "Sahara", ""}
 	locales := []string{"en-US", "fr-FR", "de-DE", ""}
 	names := []string{"a.dll", "B.DLL", "b.dll", "ntdll.dll", "kernel32.dll"}
+	if maxMods > 4 {
+		for i := range 2 * maxMods {
+			names = append(names, fmt.Sprintf("m%03d.dll", i), fmt.Sprintf("M%03d.DLL", i))
+		}
+	}
 	for fi, f := range fs {
 		// Each file gets a random slice of the participant pool, so files overlap.
 		lo := r.IntN(people / 2)
@@ -230,7 +243,7 @@ func genCorpus(seed uint64, files, people, maxSamples, bad int) *tCorpus {
 					}
 					s.metrics[metricTable[k].path] = v
 				}
-				nm := r.IntN(4)
+				nm := r.IntN(maxMods)
 				for m := 0; m < nm; m++ {
 					md := tMod{name: pick(names...), vals: map[string]float64{}}
 					for k := ModuleMetric(0); k < NumModuleMetrics; k++ {

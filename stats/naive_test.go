@@ -520,14 +520,17 @@ func TestAgainstNaive(t *testing.T) {
 		seed                uint64
 		files, people, maxS int
 		cfg                 naiveCfg
+		maxMods             int // 0: genCorpus's 4
 	}{
-		{1, 5, 300, 4, naiveCfg{min: 40, rareK: 3, rareShare: 0.05, propShare: 0.10}},
-		{2, 4, 200, 6, naiveCfg{min: 60, rareK: 1, rareShare: DefaultRareMinShare, propShare: 0.3}},
-		{3, 6, 120, 3, naiveCfg{min: 10, rareK: 8, rareShare: 0, propShare: 0}},
-		{4, 3, 500, 2, naiveCfg{min: 200, rareK: 1, rareShare: DefaultRareMinShare, propShare: DefaultPropertyMinShare}},
+		{1, 5, 300, 4, naiveCfg{min: 40, rareK: 3, rareShare: 0.05, propShare: 0.10}, 0},
+		{2, 4, 200, 6, naiveCfg{min: 60, rareK: 1, rareShare: DefaultRareMinShare, propShare: 0.3}, 0},
+		{3, 6, 120, 3, naiveCfg{min: 10, rareK: 8, rareShare: 0, propShare: 0}, 0},
+		{4, 3, 500, 2, naiveCfg{min: 200, rareK: 1, rareShare: DefaultRareMinShare, propShare: DefaultPropertyMinShare}, 0},
+		// Participants with more modules than Add's index threshold.
+		{5, 3, 60, 12, naiveCfg{min: 10, rareK: 1, rareShare: DefaultRareMinShare, propShare: 0.1}, 60},
 	} {
 		t.Run(fmt.Sprint(tc.seed), func(t *testing.T) {
-			c := genCorpus(tc.seed, tc.files, tc.people, tc.maxS, 40)
+			c := genCorpusMods(tc.seed, tc.files, tc.people, tc.maxS, 40, cmp.Or(tc.maxMods, 4))
 			agg, err := NewAggregator(WithMinParticipants(tc.cfg.min), WithRareValues(tc.cfg.rareK, tc.cfg.rareShare),
 				WithPropertyMinShare(tc.cfg.propShare))
 			require.NoError(t, err)
