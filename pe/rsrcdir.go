@@ -2,7 +2,8 @@ package pe
 
 import (
 	"encoding/binary"
-	"unicode/utf16"
+
+	"github.com/filerep/filerep/pe/rsrc"
 )
 
 // The resource directory is a tree of fixed depth: type → name → language
@@ -133,13 +134,5 @@ func (w *rsrcWalker) entryID(nameField uint32) ResourceID {
 	if !ok {
 		return ResourceID{}
 	}
-	units := make([]uint16, 0, n)
-	for i := 0; i+1 < len(s); i += 2 {
-		u := binary.LittleEndian.Uint16(s[i:])
-		if u == 0 {
-			break
-		}
-		units = append(units, u)
-	}
-	return ResourceID{Name: string(utf16.Decode(units))}
+	return ResourceID{Name: rsrc.DecodeUTF16(s)}
 }
