@@ -60,21 +60,28 @@ var signals = []signal{
 		return "", false
 	}},
 	{name: "signature-trusted-publisher", weight: 40, effect: effectAnchor, eval: func(e *env) (string, bool) {
-		if e.validSignature() && e.publisher != nil {
-			return fmt.Sprintf("validly signed by %s, a trusted publisher (%s), chained to the supplied roots", e.s.Signature.SignerSubject, e.publisher.Note), true
+		if !e.validSignature() {
+			return "", false
+		}
+		sf := e.s.Signature
+		switch {
+		case e.publisher != nil && (!e.publisherNeedsMicrosoftRoot() || e.microsoftRoot()):
+			return fmt.Sprintf("validly signed by %s, a trusted publisher (%s), chained to %s", sf.SignerSubject, e.publisher.Note, e.rootName()), true
+		case e.microsoftSigned():
+			return fmt.Sprintf("validly signed by %s, chained to %s: Microsoft's own code-signing hierarchy", sf.SignerSubject, e.rootName()), true
 		}
 		return "", false
 	}},
 	{name: "signature-valid", weight: 15, eval: func(e *env) (string, bool) {
-		if e.validSignature() && e.publisher == nil {
-			return fmt.Sprintf("validly signed by %s, chained to the supplied roots, but not a publisher the knowledge base trusts", e.s.Signature.SignerSubject), true
+		if e.validSignature() && !e.trustedPublisher() {
+			return fmt.Sprintf("validly signed by %s, chained to %s, but not a publisher the knowledge base trusts", e.s.Signature.SignerSubject, e.rootName()), true
 		}
 		return "", false
 	}},
 	{name: "signature-untrusted", weight: -10, eval: func(e *env) (string, bool) {
 		sf := e.s.Signature
 		if sf.Present && sf.IntegrityOK && !sf.ChainVerified {
-			return fmt.Sprintf("signed by %s, but the chain does not reach a supplied root", sf.SignerSubject), true
+			return fmt.Sprintf("signed by %s, but the signature is not trusted: %s", sf.SignerSubject, e.chainReason()), true
 		}
 		return "", false
 	}},
@@ -118,7 +125,20 @@ var signals = []signal{
 		if pub == "" || e.backedBy(pub) {
 			return "", false
 		}
-		return fmt.Sprintf("its version information claims %q but nothing backs it: no valid signature by %s, no signed catalog, no known-good record", e.s.Claims.CompanyName, pub), true
+		against := e.evidenceAgainst(pub)
+		if against == "" {
+			return "", false // nothing could be checked: unverifiable-claim says so
+		}
+		return fmt.Sprintf("its version information claims %q, but %s", e.s.Claims.CompanyName, against), true
+	}},
+	{name: "unverifiable-claim", weight: 0, eval: func(e *env) (string, bool) {
+		if pub := e.claimedPublisher(); pub != "" && !e.backedBy(pub) && e.evidenceAgainst(pub) == "" {
+			return fmt.Sprintf("its version information claims %q, which nothing here can confirm or refute: %s", e.s.Claims.CompanyName, e.howToSettle()), true
+		}
+		if e.systemName() && !e.systemBacked() && e.evidenceAgainst("Microsoft") == "" && e.claimedPublisher() == "" {
+			return fmt.Sprintf("%s is the name of a Windows system file, which nothing here can confirm or refute: %s", e.s.Name, e.howToSettle()), true
+		}
+		return "", false
 	}},
 	{name: "spoof-system-name", weight: -40, effect: effectSpoof, eval: func(e *env) (string, bool) {
 		if e.paths == nil || !e.paths.System || e.obs.Path == "" || len(e.paths.Paths) == 0 || e.paths.Typical(e.obs.Path) {
@@ -127,10 +147,14 @@ var signals = []signal{
 		return fmt.Sprintf("%s is the name of a Windows system file, found at %s instead of %s", e.s.Name, e.obs.Path, e.paths.Paths[0].Path), true
 	}},
 	{name: "spoof-system-name-unsigned", weight: -30, effect: effectSpoof, eval: func(e *env) (string, bool) {
-		if e.paths == nil || !e.paths.System || len(e.catalogs) > 0 || e.microsoftSigned() || e.trust(TrustGood) != nil {
+		if !e.systemName() || e.systemBacked() {
 			return "", false
 		}
-		return fmt.Sprintf("%s is the name of a Windows system file, but this copy has neither Microsoft's signature nor a catalog entry", e.s.Name), true
+		against := e.evidenceAgainst("Microsoft")
+		if against == "" {
+			return "", false
+		}
+		return fmt.Sprintf("%s is the name of a Windows system file, but %s", e.s.Name, against), true
 	}},
 	{name: "packed", weight: -15, eval: func(e *env) (string, bool) {
 		if e.s.Packed && e.s.Installer == "" {
@@ -163,10 +187,13 @@ var signals = []signal{
 		return "", false
 	}},
 	{name: "unsigned", weight: 0, eval: func(e *env) (string, bool) {
-		if !e.s.Signature.Present && len(e.catalogs) == 0 {
-			return "no embedded signature; catalog status unknown", true
+		if e.s.Signature.Present || len(e.catalogs) > 0 {
+			return "", false
 		}
-		return "", false
+		if n := e.obs.CatalogsSearched; n > 0 {
+			return fmt.Sprintf("no embedded signature, and in none of the %d catalogs searched", n), true
+		}
+		return "no embedded signature; catalog status unknown: no catalogs available", true
 	}},
 }
 
@@ -181,10 +208,119 @@ func (e *env) validSignature() bool {
 	return sf.Present && sf.IntegrityOK && sf.ChainVerified
 }
 
-// microsoftSigned reports a valid, chained signature whose signer is
-// Microsoft.
+// microsoftRoot reports a verified chain that ends in one of Microsoft's
+// roots.
+func (e *env) microsoftRoot() bool {
+	return e.validSignature() && subjectIs(e.s.Signature.ChainRoot, "Microsoft")
+}
+
+// microsoftSigned reports a valid signature by Microsoft: the signer's
+// organisation is Microsoft and the chain ends in a Microsoft root. (When
+// the root is not known, as in a caller-built Subject, the signer alone
+// decides.)
 func (e *env) microsoftSigned() bool {
-	return e.validSignature() && subjectIs(e.s.Signature.SignerSubject, "Microsoft")
+	if !e.validSignature() || !subjectIs(e.s.Signature.SignerSubject, "Microsoft") {
+		return false
+	}
+	return e.s.Signature.ChainRoot == "" || e.microsoftRoot()
+}
+
+// publisherNeedsMicrosoftRoot: the knowledge base's Microsoft publisher
+// rows are names only, valid only under a Microsoft root.
+func (e *env) publisherNeedsMicrosoftRoot() bool {
+	return e.s.Signature.ChainRoot != "" && subjectIs(e.s.Signature.SignerSubject, "Microsoft")
+}
+
+// trustedPublisher reports that signature-trusted-publisher fires.
+func (e *env) trustedPublisher() bool {
+	if !e.validSignature() {
+		return false
+	}
+	return (e.publisher != nil && (!e.publisherNeedsMicrosoftRoot() || e.microsoftRoot())) || e.microsoftSigned()
+}
+
+// rootName names the root a verified chain ends in.
+func (e *env) rootName() string {
+	if r := e.s.Signature.ChainRoot; r != "" {
+		if cn := dnField(r, "cn"); cn != "" {
+			return cn
+		}
+		return r
+	}
+	return "a trusted root"
+}
+
+// chainReason is why a present, intact signature is not trusted.
+func (e *env) chainReason() string {
+	sf := e.s.Signature
+	if sf.ChainError != "" {
+		return sf.ChainError
+	}
+	switch sf.ChainProblem {
+	case ChainNoRoots:
+		return "no trust anchors were given, so no chain can be checked"
+	case ChainExpired:
+		return "its certificate had expired when it was checked, and no trusted timestamp shows it was signed in time"
+	case ChainUsage:
+		return "a certificate in its chain does not allow code signing"
+	}
+	return "its chain does not reach a trusted root"
+}
+
+// systemName reports a name the knowledge base marks as a Windows system
+// file.
+func (e *env) systemName() bool { return e.paths != nil && e.paths.System }
+
+// systemBacked reports Microsoft's backing of a system file: a catalog
+// entry, Microsoft's valid signature (or a voucher's), or a known-good
+// record.
+func (e *env) systemBacked() bool {
+	return len(e.catalogs) > 0 || e.microsoftSigned() || e.vouched() || e.trust(TrustGood) != nil
+}
+
+// vouched reports a valid signature by one of Vouchers.
+func (e *env) vouched() bool {
+	return e.validSignature() && vouches(e.s.Signature.SignerSubject, e.s.Signature.ChainRoot) != nil
+}
+
+// evidenceAgainst returns why the file's own evidence contradicts a claim
+// of publisher pub, or "" when it contradicts nothing (it may still be
+// unbacked: unsigned with no catalogs to look in). Evidence is a
+// signature that is present but does not vouch for pub (broken, not
+// chained to a trusted root, or by another publisher) or the file's
+// absence from the catalogs that were searched.
+func (e *env) evidenceAgainst(pub string) string {
+	sf := e.s.Signature
+	switch {
+	case sf.Present && !sf.IntegrityOK:
+		return "its embedded signature is broken, so it vouches for nothing"
+	case sf.Present && !sf.ChainVerified && sf.ChainProblem == ChainNoRoots:
+		// Nothing to check a chain against: fall through to the catalogs.
+	case sf.Present && !sf.ChainVerified && sf.ChainProblem == ChainExpired && subjectIs(sf.SignerSubject, pub):
+		// The claimed publisher's own certificate, out of date: weak, not
+		// contrary evidence.
+	case sf.Present && !sf.ChainVerified:
+		return fmt.Sprintf("its signer %s is not trusted (%s)", sf.SignerSubject, e.chainReason())
+	case sf.Present:
+		return fmt.Sprintf("it is signed by %s, which is not %s and does not vouch for others' code", sf.SignerSubject, pub)
+	}
+	if n := e.obs.CatalogsSearched; n > 0 && len(e.catalogs) == 0 && e.trust(TrustGood) == nil {
+		return fmt.Sprintf("it has no valid signature by %s and is in none of the %d catalogs searched", pub, n)
+	}
+	return ""
+}
+
+// howToSettle says what would decide an unbacked claim.
+func (e *env) howToSettle() string {
+	what := []string{}
+	if !e.s.Signature.Present {
+		what = append(what, "the file has no embedded signature")
+	}
+	if e.obs.CatalogsSearched == 0 {
+		what = append(what, "no Windows catalogs were available (analyse it inside a Windows tree with its System32\\CatRoot, or give the catalogs)")
+	}
+	what = append(what, "no knowledge-base record backs it (a knowledge base that lists the file, or its host path, would settle it)")
+	return strings.Join(what, "; ")
 }
 
 // systemFileInPlace reports a system file name at one of its typical paths.
@@ -207,11 +343,14 @@ func (e *env) claimedPublisher() string {
 // backedBy reports whether something other than the file's own claim
 // vouches for publisher pub.
 func (e *env) backedBy(pub string) bool {
-	if e.validSignature() && subjectIs(e.s.Signature.SignerSubject, pub) {
+	if e.validSignature() && subjectIs(e.s.Signature.SignerSubject, pub) && (pub != "Microsoft" || e.microsoftSigned()) {
+		return true
+	}
+	if e.vouched() {
 		return true
 	}
 	for _, c := range e.catalogs {
-		if c.Signer != "" && subjectIs(c.Signer, pub) {
+		if c.Signer != "" && (subjectIs(c.Signer, pub) || vouches(c.Signer, "Microsoft") != nil) {
 			return true
 		}
 	}
@@ -225,7 +364,7 @@ func (e *env) backedBy(pub string) bool {
 // belongs to publisher pub: its CN or O starts with pub.
 func subjectIs(subject, pub string) bool {
 	pub = strings.ToLower(pub)
-	for _, part := range strings.Split(subject, ",") {
+	for _, part := range splitDN(subject) {
 		part = strings.ToLower(strings.TrimSpace(part))
 		for _, k := range []string{"cn=", "o="} {
 			if strings.HasPrefix(part, k) && strings.HasPrefix(strings.TrimPrefix(part, k), pub) {

@@ -92,7 +92,33 @@ type SignatureFacts struct {
 	ChainVerified    bool
 	SignerSubject    string // e.g. "CN=Microsoft Windows, O=Microsoft Corporation, …"
 	SignerThumbprint string // hex SHA-256 of the signer certificate
+	// ChainRoot is the subject of the root a verified chain ends in, e.g.
+	// "CN=Microsoft Root Certificate Authority 2010,O=Microsoft
+	// Corporation,…". Microsoft's publisher names and the Vouchers count
+	// only under a Microsoft root. "" when unknown: then the signer alone
+	// decides (a caller that builds a Subject by hand).
+	ChainRoot string
+	// ChainProblem classifies why ChainVerified is false, and ChainError
+	// says it in the verifier's words (e.g. "signer certificate expired
+	// 2021-11-08; the signature has no trusted timestamp").
+	ChainProblem ChainProblem
+	ChainError   string
 }
+
+// ChainProblem is why a signature's chain did not verify.
+type ChainProblem string
+
+// Chain problems. Only ChainNoRoots and ChainExpired (of the claimed
+// publisher's own certificate) leave a publisher claim unknown rather than
+// contradicted: the others mean the signature does not vouch for it.
+const (
+	ChainOK          ChainProblem = ""
+	ChainNoRoots     ChainProblem = "no-roots"     // no trust anchors were given
+	ChainUnknownRoot ChainProblem = "unknown-root" // no chain to a trusted root (self-signed, unknown CA)
+	ChainExpired     ChainProblem = "expired"      // valid but for time, with no trusted timestamp to help
+	ChainUsage       ChainProblem = "wrong-usage"  // a certificate does not allow code signing
+	ChainOther       ChainProblem = "other"
+)
 
 // Observation is what the host knows about where and how the file was
 // seen; all of it is optional.
@@ -102,6 +128,11 @@ type Observation struct {
 	// Protected is the host's answer to SfcIsFileProtected (Windows File
 	// / Resource Protection), nil when unknown.
 	Protected *bool
+	// CatalogsSearched is how many Windows catalogs (.cat) the file's
+	// authentihash was looked for in: a CatRoot found beside the file, or
+	// catalogs the caller gave. 0 means none were available, so the
+	// file's absence from them proves nothing.
+	CatalogsSearched int
 }
 
 // Policy holds the weights and thresholds of Evaluate. DefaultPolicy
@@ -132,9 +163,15 @@ func DefaultPolicy() Policy {
 //     known-good hash) can make a file safe or likely safe: an unsigned
 //     file, or one signed by an untrusted or mismatching signer, is at
 //     best unknown, whatever it claims;
-//   - a spoofing signal (claims of a well-known publisher or a system file
-//     name without that publisher's valid signature, a system file name
-//     outside its typical path) makes it at least suspicious.
+//   - a spoofing signal makes it at least suspicious: a claim of a
+//     well-known publisher or a system file name that the file's own
+//     evidence contradicts (a signature that is broken, untrusted or by
+//     another publisher that does not vouch for it, or absence from the
+//     catalogs that were searched), or a system file name outside its
+//     typical path. A claim nothing can check (unsigned, no catalogs, no
+//     record) is "unverifiable-claim": unknown, with what would settle it;
+//   - a valid signature with no spoofing is never suspicious on weaker
+//     signals alone.
 func Evaluate(ctx context.Context, s *Subject, kb KnowledgeBase, obs *Observation, p *Policy) (*Verdict, error) {
 	pol := DefaultPolicy()
 	if p != nil {
@@ -176,6 +213,12 @@ func Evaluate(ctx context.Context, s *Subject, kb KnowledgeBase, obs *Observatio
 	case e.spoof:
 		v.Level = Suspicious
 		v.Score = min(v.Score, pol.SuspiciousBelow-1)
+	case v.Score < pol.SuspiciousBelow && e.validSignature():
+		// A valid signature names who answers for the file: with no
+		// spoofing and no known-bad record, weak signals (packing,
+		// imports, anomalies) leave it unknown, not suspicious.
+		v.Level = Unknown
+		v.Score = pol.SuspiciousBelow
 	case v.Score < pol.SuspiciousBelow:
 		v.Level = Suspicious
 	case e.anchor && v.Score >= pol.SafeAt:

@@ -16,6 +16,13 @@ const (
 	badMD5      = "33333333333333333333333333333333"
 	otherSHA256 = "4444444444444444444444444444444444444444444444444444444444444444"
 	msSubject   = "CN=Microsoft Windows, O=Microsoft Corporation, L=Redmond, S=Washington, C=US"
+	// Subjects as crypto/x509 prints them for the real certificates (kernel32.dll
+	// and amdxata.sys of Windows 10, the saferwall/pe test files).
+	msRoot2010   = "CN=Microsoft Root Certificate Authority 2010,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US"
+	msWindows    = "CN=Microsoft Windows,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US"
+	msCorp       = "CN=Microsoft Corporation,O=Microsoft Corporation,L=Redmond,ST=Washington,C=US"
+	braveSigner  = "CN=Brave Software\\, Inc.,O=Brave Software\\, Inc.,L=San Francisco,ST=California,C=US"
+	digicertRoot = "CN=DigiCert Assured ID Root CA,OU=www.digicert.com,O=DigiCert Inc,C=US"
 )
 
 // verdictKB is a small knowledge base for the signal tests.
@@ -64,9 +71,41 @@ func TestEvaluate(t *testing.T) {
 		{"catalog-signed system file in System32 is safe", Subject{Name: "alg.exe", SHA256: algSHA256, Authentihash: authHash, Claims: msClaims},
 			Observation{Path: `C:\Windows\System32\alg.exe`, Protected: &yes}, Safe,
 			[]string{"catalog-signed", "system-file-in-place"}, []string{"spoof-publisher", "unsigned"}},
-		{"unsigned file claiming Microsoft is a spoof", Subject{Name: "alg.exe", SHA256: badSHA256[:63] + "2", Claims: msClaims},
-			Observation{Path: `C:\Windows\System32\alg.exe`}, Suspicious,
-			[]string{"spoof-publisher", "spoof-system-name-unsigned", "unsigned"}, nil},
+		{"unsigned file claiming Microsoft, no catalogs to look in: unknown, not suspicious", Subject{Name: "alg.exe", SHA256: badSHA256[:63] + "2", Claims: msClaims},
+			Observation{Path: `C:\Windows\System32\alg.exe`}, Unknown,
+			[]string{"unverifiable-claim", "unsigned"}, []string{"spoof-publisher", "spoof-system-name-unsigned"}},
+		{"unsigned file claiming Microsoft, absent from the catalogs searched: a spoof", Subject{Name: "alg.exe", SHA256: badSHA256[:63] + "2", Claims: msClaims},
+			Observation{Path: `C:\Windows\System32\alg.exe`, CatalogsSearched: 3412}, Suspicious,
+			[]string{"spoof-publisher", "spoof-system-name-unsigned", "unsigned"}, []string{"unverifiable-claim"}},
+		{"inbox driver written by AMD, signed by Microsoft Windows under a Microsoft root", Subject{Name: "amdxata.sys",
+			Claims:    Claims{CompanyName: "Advanced Micro Devices"},
+			Signature: SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: true, SignerSubject: msWindows, ChainRoot: msRoot2010}},
+			Observation{}, Safe, []string{"signature-trusted-publisher"}, []string{"spoof-publisher", "unverifiable-claim"}},
+		{"Microsoft Windows name under a root that is not Microsoft's vouches for nobody", Subject{Name: "amdxata.sys",
+			Claims:    Claims{CompanyName: "Advanced Micro Devices"},
+			Signature: SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: true, SignerSubject: msWindows, ChainRoot: digicertRoot}},
+			Observation{}, Suspicious, []string{"spoof-publisher", "signature-valid"}, []string{"signature-trusted-publisher"}},
+		{"Microsoft-signed under a Microsoft root, no knowledge base publisher needed", Subject{Name: "pwsh.exe", Claims: msClaims,
+			Signature: SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: true, SignerSubject: msCorp, ChainRoot: msRoot2010}},
+			Observation{}, Safe, []string{"signature-trusted-publisher"}, []string{"spoof-publisher"}},
+		{"self-signed certificate copying Microsoft's name", Subject{Name: "tool.exe", Claims: msClaims,
+			Signature: SignatureFacts{Present: true, IntegrityOK: true, SignerSubject: msCorp, ChainProblem: ChainUnknownRoot, ChainError: "x509: certificate signed by unknown authority"}},
+			Observation{}, Suspicious, []string{"spoof-publisher", "signature-untrusted"}, nil},
+		{"Microsoft's own expired certificate without a timestamp: unknown, with the reason", Subject{Name: "tool.exe", Claims: msClaims,
+			Signature: SignatureFacts{Present: true, IntegrityOK: true, SignerSubject: msCorp, ChainProblem: ChainExpired,
+				ChainError: "signer certificate expired 2011-10-10; the signature has no trusted timestamp"}},
+			Observation{}, Unknown, []string{"signature-untrusted", "unverifiable-claim"}, []string{"spoof-publisher"}},
+		{"no trust anchors given: a Microsoft claim is unknown", Subject{Name: "tool.exe", Claims: msClaims,
+			Signature: SignatureFacts{Present: true, IntegrityOK: true, SignerSubject: msCorp, ChainProblem: ChainNoRoots}},
+			Observation{}, Unknown, []string{"signature-untrusted", "unverifiable-claim"}, []string{"spoof-publisher"}},
+		{"valid signature by another publisher claiming Microsoft", Subject{Name: "tool.exe", Claims: msClaims,
+			Signature: SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: true, SignerSubject: braveSigner, ChainRoot: digicertRoot}},
+			Observation{}, Suspicious, []string{"spoof-publisher", "signature-valid"}, nil},
+		{"validly signed third-party software with weak bad signals is unknown, not suspicious", Subject{Name: "brave.exe",
+			Claims:    Claims{CompanyName: "Brave Software, Inc."},
+			Signature: SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: true, SignerSubject: braveSigner, ChainRoot: digicertRoot},
+			Packed:    true, Packers: []string{"generic"}, Behaviors: []string{"process-injection", "keylogging"}, Anomalies: []string{"a", "b", "c"}},
+			Observation{}, Unknown, []string{"signature-valid", "packed", "risky-behaviors"}, []string{"spoof-publisher"}},
 		{"system file name in a temp folder", Subject{Name: "alg.exe", Authentihash: authHash},
 			Observation{Path: `C:\Users\bob\AppData\Local\Temp\alg.exe`}, Suspicious,
 			[]string{"spoof-system-name"}, nil},
