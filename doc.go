@@ -17,6 +17,13 @@
 // hostile still gets a report with what could be read, its anomalies and its
 // errors; nothing panics, and a context deadline bounds the wait.
 //
+// Strings in a report come from the file (version strings, section names,
+// signer subjects, paths), the knowledge base or the crowd, so they may
+// hold terminal escapes, line breaks or bidi overrides. The text output
+// ([FileReport.WriteText]) prints every such character escaped ("\x1b",
+// "\x0a", "\u202e", and invalid UTF-8 as "\xff"); the JSON output keeps
+// the original strings, which encoding/json escapes as JSON requires.
+//
 // Packages: [github.com/filerep/filerep/hash] (digests and entropy),
 // [github.com/filerep/filerep/pe] (PE decoding: our own bounded readers,
 // with github.com/saferwall/pe for debug, TLS and CLR metadata),

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/filerep/filerep/internal/textsafe"
 	"github.com/filerep/filerep/pe/rsrc"
 	"github.com/filerep/filerep/stats"
 )
@@ -13,36 +14,44 @@ import (
 // WriteText writes the report as text laid out like a file-reputation web
 // page: the file's name and hashes, then Details, Digital DNA, sections,
 // anomalies and errors. Blocks without data are left out.
+//
+// Every string that comes from the file, the knowledge base or the crowd
+// (names, paths, version strings, signer subjects, reasons, …) is printed
+// with its control characters, bidi overrides and invalid UTF-8 escaped
+// ("\x1b", "\u202e"), so that a file cannot rewrite the terminal or forge
+// a row; the JSON form keeps the original strings.
 func (r *FileReport) WriteText(w io.Writer) error {
 	bw := bufio.NewWriter(w)
-	row := func(k, v string) { fmt.Fprintf(bw, "| %s: | %s |\n", k, v) }
+	safe := textsafe.String
+	// row escapes its value: every row's value may hold file strings.
+	row := func(k, v string) { fmt.Fprintf(bw, "| %s: | %s |\n", k, safe(v)) }
 
 	if v := r.Verdict; v != nil {
 		fmt.Fprintln(bw, "Should I block it?")
-		fmt.Fprintf(bw, "%s (score %d/100)\n", v.Summary, v.Score)
+		fmt.Fprintf(bw, "%s (score %d/100)\n", safe(v.Summary), v.Score)
 		for _, rs := range v.Reasons {
-			fmt.Fprintf(bw, "  %+d %s: %s\n", rs.Weight, rs.Signal, rs.Detail)
+			fmt.Fprintf(bw, "  %+d %s: %s\n", rs.Weight, safe(rs.Signal), safe(rs.Detail))
 		}
 		fmt.Fprintln(bw)
 	}
 	if len(r.AdditionalVersions) > 0 {
 		fmt.Fprintln(bw, "Additional versions")
 		for _, v := range r.AdditionalVersions {
-			fmt.Fprintf(bw, "- %s %s\n", v.Version, v.SHA256)
+			fmt.Fprintf(bw, "- %s %s\n", safe(v.Version), safe(v.SHA256))
 		}
 		fmt.Fprintln(bw)
 	}
 	if rel := r.Relationships; rel != nil {
 		fmt.Fprintln(bw, "Relationships")
 		if len(rel.Parents) > 0 {
-			fmt.Fprintf(bw, "- started by %s\n", strings.Join(rel.Parents, ", "))
+			fmt.Fprintf(bw, "- started by %s\n", textsafe.Join(rel.Parents, ", "))
 		}
 		if len(rel.Modules) > 0 {
-			fmt.Fprintf(bw, "- loads %s\n", strings.Join(rel.Modules, ", "))
+			fmt.Fprintf(bw, "- loads %s\n", textsafe.Join(rel.Modules, ", "))
 		}
 		fmt.Fprintln(bw)
 	}
-	fmt.Fprintln(bw, r.File.Name)
+	fmt.Fprintln(bw, safe(r.File.Name))
 	// Like Windows, show the version strings of the satellite in the
 	// chosen language when there is one (the JSON has both).
 	var vi *rsrc.VersionSummary
@@ -54,7 +63,7 @@ func (r *FileReport) WriteText(w io.Writer) error {
 	}
 	if vi != nil {
 		if line := titleLine(vi.FileDescription, vi.CompanyName); line != "" {
-			fmt.Fprintln(bw, line)
+			fmt.Fprintln(bw, safe(line))
 		}
 		if vi.FileVersion != "" {
 			row("Version", vi.FileVersion)
@@ -84,7 +93,7 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		}
 	}
 	if r.Verdict != nil && r.Verdict.Statement != "" {
-		fmt.Fprintln(bw, r.Verdict.Statement)
+		fmt.Fprintln(bw, safe(r.Verdict.Statement))
 	}
 	if r.TypicalPath != "" {
 		row("Typical file path", r.TypicalPath)
@@ -169,7 +178,7 @@ func (r *FileReport) WriteText(w io.Writer) error {
 				}
 				ev += ")"
 			}
-			fmt.Fprintf(bw, "- %s%s\n", b.Description, ev)
+			fmt.Fprintf(bw, "- %s%s\n", safe(b.Description), safe(ev))
 		}
 	}
 
@@ -236,7 +245,7 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		fmt.Fprintln(bw, "\nSections")
 		fmt.Fprintln(bw, "| Name | Virtual address | Virtual size | Raw size | Flags | Entropy |")
 		for _, s := range r.Sections {
-			fmt.Fprintf(bw, "| %s | 0x%x | 0x%x | 0x%x | %s | %.6f |\n", s.Name, s.VirtualAddress, s.VirtualSize, s.RawSize, s.Flags, s.Entropy)
+			fmt.Fprintf(bw, "| %s | 0x%x | 0x%x | 0x%x | %s | %.6f |\n", safe(s.Name), s.VirtualAddress, s.VirtualSize, s.RawSize, safe(s.Flags), s.Entropy)
 		}
 	}
 	list := func(title string, items []string) {
@@ -245,7 +254,7 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		}
 		fmt.Fprintf(bw, "\n%s\n", title)
 		for _, it := range items {
-			fmt.Fprintf(bw, "- %s\n", strings.ReplaceAll(it, "\n", " "))
+			fmt.Fprintf(bw, "- %s\n", safe(it))
 		}
 	}
 	list("Anomalies", r.Anomalies)

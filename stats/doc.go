@@ -76,6 +76,14 @@
 // UTF-8 and oversized lines, strings or module lists are rejected. See
 // limits.go for every bound.
 //
+// # Text output
+//
+// Sample strings (OS, manufacturer, process and service properties, module
+// names) are the crowd's, not ours: [WriteText] prints their control
+// characters, bidi overrides and invalid UTF-8 escaped ("\x1b", "\u202e")
+// so that a sample cannot rewrite a terminal or forge a table row. A
+// [Summary], and so its JSON form, keeps the original strings.
+//
 // # Exact merging
 //
 // An [Aggregator] keeps sums, not averages (style.md pattern 12): per

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/filerep/filerep/internal/textsafe"
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -42,6 +43,12 @@ func WithLocale(locale string) TextOption { return func(c *textConfig) { c.local
 // unpublished summary gives a note instead of figures. A last line counts
 // participants, samples and rejections. WriteText returns the first write
 // error.
+//
+// Strings from the samples (OS, manufacturer, process properties, service
+// strings, module names, the product) are printed with their control
+// characters, bidi overrides and invalid UTF-8 escaped ("\x1b", "\u202e"),
+// so that a sample cannot rewrite the terminal or forge a row; the
+// [Summary] itself, and so its JSON form, keeps the original strings.
 func WriteText(w io.Writer, s *Summary, opts ...TextOption) error {
 	var cfg textConfig
 	for _, o := range opts {
@@ -51,8 +58,10 @@ func WriteText(w io.Writer, s *Summary, opts ...TextOption) error {
 		cfg.product = s.File.Name
 	}
 	bw := bufio.NewWriter(w)
-	row := func(k, v string) { fmt.Fprintf(bw, "| %s: | %s |\n", k, v) }
-	head := func(h string) { fmt.Fprintf(bw, "| %s |\n", h) }
+	safe := textsafe.String
+	// row and head escape their value: it may come from the samples.
+	row := func(k, v string) { fmt.Fprintf(bw, "| %s: | %s |\n", k, safe(v)) }
+	head := func(h string) { fmt.Fprintf(bw, "| %s |\n", safe(h)) }
 
 	fmt.Fprintln(bw, "Resource utilization")
 	if !s.Published {
@@ -133,18 +142,18 @@ func WriteText(w io.Writer, s *Summary, opts ...TextOption) error {
 			fmt.Fprintf(bw, "\n%s\n", title)
 			fmt.Fprintf(bw, "| %s | distribution |\n", column)
 			for _, e := range es {
-				fmt.Fprintf(bw, "| %s | %s |\n", e.Value, formatShare(e.Share))
+				fmt.Fprintf(bw, "| %s | %s |\n", safe(e.Value), formatShare(e.Share))
 			}
 		}
 		table("Distribution by Windows OS", "OS version", d.OS)
 		if len(d.Country) > 0 {
 			fmt.Fprintln(bw, "\nDistribution by country")
 			if top := d.Country[0]; !top.Other {
-				fmt.Fprintf(bw, "%s installs about %s of %s.\n", top.Value, formatShare(top.Share), cfg.product)
+				fmt.Fprintf(bw, "%s installs about %s of %s.\n", safe(top.Value), formatShare(top.Share), safe(cfg.product))
 			}
 			fmt.Fprintln(bw, "| Country | distribution |")
 			for _, e := range d.Country {
-				fmt.Fprintf(bw, "| %s | %s |\n", e.Value, formatShare(e.Share))
+				fmt.Fprintf(bw, "| %s | %s |\n", safe(e.Value), formatShare(e.Share))
 			}
 		}
 		table("Distribution by PC manufacturer", "PC Manufacturer", d.Manufacturer)
