@@ -39,6 +39,16 @@ type VerifyOptions struct {
 	// leaf's usage. A CertPool cannot be listed, so the roots are given
 	// again here; usually they are the certificates Roots was built from.
 	LegacyRoots []*x509.Certificate
+
+	// TimestampRoots are the roots trusted for time stamping: a
+	// timestamp's chain must end in one of them and carry the
+	// time-stamping EKU. nil means Roots (one pool for both purposes).
+	TimestampRoots *x509.CertPool
+
+	// TimestampLegacyRoots are TimestampRoots given again as certificates,
+	// for SHA-1 time-stamping chains (see LegacyRoots). nil means
+	// LegacyRoots when TimestampRoots is nil too, and none otherwise.
+	TimestampLegacyRoots []*x509.Certificate
 }
 
 func (o VerifyOptions) now() time.Time {
