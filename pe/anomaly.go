@@ -31,6 +31,9 @@ const (
 	AnoEntryOutsideSections = "pe/entry-outside-sections"
 	AnoDirectoriesSkipped   = "pe/directories-skipped"
 	AnoDebugSkipped         = "pe/debug-directory-skipped"
+	AnoDebugEntryTooSmall   = "pe/debug-entry-too-small"    // SizeOfData below its type's fixed header
+	AnoDebugEntryPastEOF    = "pe/debug-entry-past-eof"     // data, or a record read from it, past the end of the file
+	AnoDebugDataRepeated    = "pe/debug-data-claimed-again" // entries claim more bytes in all than the file holds
 	AnoRichUndersized       = "pe/rich-header-undersized"
 	AnoParserPanic          = "pe/parser-panic"
 	AnoDirectoryFailed      = "pe/directory-failed"

@@ -157,7 +157,7 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 	f.Rich = parseRich(b, h.NTOffset, an)
 
 	if !c.fast {
-		res, err := parseDirectories(ctx, b, h, f.rmap, c.limits, an)
+		res, err := parseDirectories(ctx, b, h, c.limits, an)
 		if err != nil {
 			return nil, err
 		}

@@ -11,9 +11,15 @@ package pe
 //     and the load-config DVRT (loadconfig.go) are not handed to it;
 //   - a 65535-section file makes every RVA lookup quadratic: above
 //     Limits.MaxSectionsForDirectories only headers and sections are read;
-//   - a debug entry with a huge SizeOfData allocates up to 4 GiB: debug
-//     entries are pre-checked against the file size and the directory is
-//     skipped when one is out of bounds;
+//   - its debug decoder trusts SizeOfData: a CodeView entry below its
+//     header size underflows a length and allocates 4 GiB, a huge one
+//     allocates before the bounds check, a POGO entry below 4 bytes or
+//     near the end of the file loops to the end or slices past it, and
+//     many entries over the same bytes decode them again and again. The
+//     headers are read first (Fast), every entry is checked where the
+//     parser itself will read it (debugplan.go), and a hostile entry is
+//     hidden from the decoder (its Type is zeroed in a private copy) and
+//     reported as an anomaly before the data directories are parsed;
 //   - an undersized Rich header panics outside its own recover: it is
 //     pre-checked, and the parser gets a copy with the "Rich" mark hidden;
 //   - version resources hang it: we never call its version parser;
@@ -74,13 +80,14 @@ type dirResult struct {
 	clrRefs      []string // names of the CLR AssemblyRef rows (detect.go reads them)
 	anomalies    []string
 	logged       []string
+	debugFaults  []debugFault // hostile debug entries hidden from the parser
 	parseErr     error
 }
 
 // parseDirectories runs saferwall/pe over b for the data directories. It
 // returns when the parse ends or ctx is done, whichever is first; in the
 // second case the parse goroutine may still be reading b.
-func parseDirectories(ctx context.Context, b []byte, h *Header, m *rvaMap, lim Limits, an *anomalies) (*dirResult, error) {
+func parseDirectories(ctx context.Context, b []byte, h *Header, lim Limits, an *anomalies) (*dirResult, error) {
 	opts := &peparser.Options{
 		MaxCOFFSymbolsCount:       lim.MaxCOFFSymbols,
 		DisableCertValidation:     true,
@@ -103,19 +110,23 @@ func parseDirectories(ctx context.Context, b []byte, h *Header, m *rvaMap, lim L
 		an.add(AnoDirectoriesSkipped, "%d sections: data directories not parsed (limit %d)", h.NumberOfSections, lim.MaxSectionsForDirectories)
 		return &dirResult{}, nil
 	}
-	if !debugDirectorySane(b, h, m, lim) {
-		an.add(AnoDebugSkipped, "a debug directory entry points outside the file; the debug directory was not parsed")
+	if h.Directory(IMAGE_DIRECTORY_ENTRY_DEBUG).VirtualAddress == 0 {
+		// Absent, or beyond NumberOfRvaAndSizes (the loader ignores it
+		// there; the parser would read it).
 		opts.OmitDebugDirectory = true
 	}
-	data := b
+	data, cloned := b, false
 	if richWouldPanic(b, h) {
 		an.add(AnoRichUndersized, "the Rich header is too short to hold its padding; it was ignored")
-		data = bytes.Clone(b)
+		data, cloned = bytes.Clone(b), true
 		i := bytes.Index(data[:h.NTOffset], []byte("Rich"))
 		copy(data[i:], "Ric\x00")
 	}
 	logger := &recordingLogger{}
 	opts.Logger = logger
+	// Headers and sections first; the debug entries are checked against
+	// them before ParseDataDirectories decodes anything.
+	opts.Fast = true
 
 	done := make(chan *dirResult, 1)
 	go func() {
@@ -132,11 +143,45 @@ func parseDirectories(ctx context.Context, b []byte, h *Header, m *rvaMap, lim L
 			res.parseErr = err
 			return
 		}
-		res.parseErr = f.Parse()
-		copyResults(f, res)
+		if res.parseErr = f.Parse(); res.parseErr != nil {
+			copyResults(f, data, res, nil)
+			return
+		}
+		var plan debugPlan
+		if !opts.OmitDebugDirectory {
+			va, size := debugDirectory(f)
+			plan = planDebug(data, va, size, f.GetOffsetFromRva, lim)
+		}
+		res.debugFaults = plan.faults
+		switch {
+		case plan.skipAll:
+			opts.OmitDebugDirectory = true
+		case len(plan.hide) > 0:
+			// The parser keeps the slice it was given: hide the entries in
+			// a private copy and read its headers again (hostile files only).
+			if !cloned {
+				data = bytes.Clone(data)
+			}
+			for _, off := range plan.hide {
+				binary.LittleEndian.PutUint32(data[off+debugTypeField:], 0)
+			}
+			if f, err = peparser.NewBytes(data, opts); err != nil {
+				res.parseErr = err
+				return
+			}
+			if res.parseErr = f.Parse(); res.parseErr != nil {
+				copyResults(f, data, res, nil)
+				return
+			}
+		}
+		res.parseErr = f.ParseDataDirectories()
+		copyResults(f, data, res, plan.hidden)
 	}()
 	select {
 	case res := <-done:
+		for _, fl := range res.debugFaults {
+			an.add(fl.id, "%s", fl.msg)
+		}
 		return res, nil
 	case <-ctx.Done():
 		return nil, fmt.Errorf("pe: parse abandoned: %w", ctx.Err())
@@ -144,9 +189,12 @@ func parseDirectories(ctx context.Context, b []byte, h *Header, m *rvaMap, lim L
 }
 
 // copyResults moves what the report needs out of the parser's File into
-// our own types, so that nothing of the parser outlives the call. Every
+// our own types (data is the slice it parsed), so that nothing of the parser outlives the call. Every
 // step is guarded: a panic here loses that step only.
-func copyResults(f *peparser.File, res *dirResult) {
+//
+// hidden maps the entries whose Type planDebug zeroed, as the parser read
+// them, to their real Type, so that they are still listed under it.
+func copyResults(f *peparser.File, data []byte, res *dirResult, hidden map[debugDirKey]uint32) {
 	guard := func(site string, fn func()) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -157,8 +205,18 @@ func copyResults(f *peparser.File, res *dirResult) {
 	}
 	guard("debug", func() {
 		for _, d := range f.Debugs {
-			e := DebugEntry{Type: d.Type, TimeDateStamp: d.Struct.TimeDateStamp}
-			if cv, ok := d.Info.(peparser.CVInfoPDB70); ok {
+			k := d.Struct
+			e := DebugEntry{Type: d.Type, TimeDateStamp: k.TimeDateStamp}
+			key := debugDirKey{k.Characteristics, k.TimeDateStamp, k.MajorVersion, k.MinorVersion, uint32(k.Type), k.SizeOfData, k.AddressOfRawData, k.PointerToRawData}
+			if t, ok := hidden[key]; ok && k.Type == 0 {
+				e.Type = peparser.ImageDebugDirectoryType(t).String()
+				res.debug = append(res.debug, e)
+				continue
+			}
+			// The parser reuses one value for every entry: an entry that
+			// decodes nothing keeps the Info of the one before it.
+			cv, ok := d.Info.(peparser.CVInfoPDB70)
+			if ok && k.Type == peparser.ImageDebugTypeCodeView && isRSDSAt(data, k.PointerToRawData) {
 				e.PDBPath = strings.TrimRight(cv.PDBFileName, "\x00")
 				e.GUID = guidString(cv.Signature.Data1, cv.Signature.Data2, cv.Signature.Data3, cv.Signature.Data4)
 				e.Age = cv.Age
@@ -186,6 +244,18 @@ func copyResults(f *peparser.File, res *dirResult) {
 		res.clrRefs = clrAssemblyRefs(f)
 	})
 	res.anomalies = append(res.anomalies, f.Anomalies...)
+}
+
+// debugDirectory returns the debug data directory as the parser read it.
+func debugDirectory(f *peparser.File) (va, size uint32) {
+	var d peparser.DataDirectory
+	switch oh := f.NtHeader.OptionalHeader.(type) {
+	case peparser.ImageOptionalHeader32:
+		d = oh.DataDirectory[peparser.ImageDirectoryEntryDebug]
+	case peparser.ImageOptionalHeader64:
+		d = oh.DataDirectory[peparser.ImageDirectoryEntryDebug]
+	}
+	return d.VirtualAddress, d.Size
 }
 
 // maxCLRRefs caps the AssemblyRef names kept; real assemblies reference
@@ -228,46 +298,6 @@ func clrAssemblyRefs(f *peparser.File) []string {
 
 // maxResources caps the leaves kept from the resource tree.
 const maxResources = 65536
-
-// debugDirectorySane reports whether every debug directory entry's data
-// lies inside the file, which keeps the parser from allocating from a
-// hostile SizeOfData (hazard #5).
-func debugDirectorySane(b []byte, h *Header, m *rvaMap, lim Limits) bool {
-	d := h.Directory(IMAGE_DIRECTORY_ENTRY_DEBUG)
-	if d.VirtualAddress == 0 {
-		return true
-	}
-	off, ok := m.offset(d.VirtualAddress)
-	if !ok {
-		return false
-	}
-	n := int(d.Size / 28)
-	if n > lim.MaxDebugEntries {
-		return false
-	}
-	size := int64(len(b))
-	for i := range n {
-		e := off + int64(i)*28
-		if e < 0 || e+28 > size {
-			return false
-		}
-		sizeOfData := int64(binary.LittleEndian.Uint32(b[e+16:]))
-		ptr := int64(binary.LittleEndian.Uint32(b[e+24:]))
-		rva := binary.LittleEndian.Uint32(b[e+20:])
-		if sizeOfData > size {
-			return false
-		}
-		if ptr != 0 && ptr+sizeOfData > size {
-			return false
-		}
-		if ptr == 0 && rva != 0 {
-			if o, ok := m.offset(rva); !ok || o+sizeOfData > size {
-				return false
-			}
-		}
-	}
-	return true
-}
 
 // richWouldPanic reproduces the parser's search for the Rich header and
 // reports whether it would index past its decoded array (hazard #1) or
