@@ -89,7 +89,8 @@ func TestSamplesTruncated(t *testing.T) {
 // counts, for the samples and for overlapping and out-of-file sections.
 func TestByteHistograms(t *testing.T) {
 	check := func(name string, b []byte, h *Header, secs []Section) {
-		whole, per := byteHistograms(b, h, secs)
+		whole, per, err := byteHistograms(nil, b, h, secs)
+		require.NoError(t, err)
 		var want hash.Histogram
 		want.Add(b)
 		assert.Equal(t, want, whole, name)

@@ -86,6 +86,9 @@ func (f *File) parseExports(an *anomalies) *Exports {
 			an.add("pe/exports-unreadable", "the export name tables are outside the file")
 		} else {
 			for i := range nNames {
+				if f.stop.done() {
+					return ex
+				}
 				idx := uint32(le.Uint16(ords[i*2:]))
 				name, ok := f.cString(le.Uint32(nameRVAs[i*4:]))
 				if ok && name != "" {
@@ -97,6 +100,9 @@ func (f *File) parseExports(an *anomalies) *Exports {
 		}
 	}
 	for i := range nFuncs {
+		if f.stop.done() {
+			break
+		}
 		rva := le.Uint32(funcs[i*4:])
 		if rva == 0 {
 			continue

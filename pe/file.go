@@ -47,7 +47,8 @@ type File struct {
 	Errors    []error
 
 	data []byte
-	rmap *rvaMap // built once by Parse; every RVA is mapped through it
+	rmap *rvaMap  // built once by Parse; every RVA is mapped through it
+	stop *stopper // the running Parse's context check; nil after it
 
 	clrRefs []string // CLR AssemblyRef names, for detection (detect.go)
 	auth    authState
@@ -153,7 +154,13 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 	f.IsDLL = h.Characteristics&IMAGE_FILE_DLL != 0
 	clr := h.Directory(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
 	f.DotNet = clr.VirtualAddress != 0 && clr.Size != 0
-	f.Histogram = fillSections(b, h, secs, an)
+	// Every loop that grows with the input checks ctx through f.stop; each
+	// step's result is dropped when ctx ended during it.
+	f.stop = &stopper{ctx: ctx}
+	defer func() { f.stop = nil }()
+	if f.Histogram, err = fillSections(f.stop, b, h, secs, an); err != nil {
+		return nil, err
+	}
 	f.Rich = parseRich(b, h.NTOffset, an)
 
 	if !c.fast {
@@ -162,10 +169,21 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 			return nil, err
 		}
 		f.absorb(res, an)
-		f.parseImports(c.limits, an)
-		f.Exports = f.parseExports(an)
-		f.Resources = f.parseResourceTree(an)
-		f.decodeResources(an)
+		steps := []func(){
+			func() { f.parseImports(c.limits, an) },
+			func() { f.Exports = f.parseExports(an) },
+			func() { f.Resources = f.parseResourceTree(an) },
+			func() { f.decodeResources(an) },
+		}
+		for _, step := range steps {
+			if f.stop.check() {
+				return nil, f.stop.error()
+			}
+			step()
+		}
+		if f.stop.check() {
+			return nil, f.stop.error()
+		}
 	}
 	f.Overlay = f.overlay()
 	f.Kind = f.kind()

@@ -69,6 +69,7 @@ type importReader struct {
 	funcsLeft  int
 	truncated  bool
 	scratch    []uint64 // name RVAs of one table, for the repeat count
+	stop       *stopper // the parse's context check
 }
 
 // parseImports fills f.Imports, f.DelayImports and f.IsDriver. Files with
@@ -86,6 +87,7 @@ func (f *File) parseImports(lim Limits, an *anomalies) {
 		an:         an,
 		thunksLeft: maxImportThunks,
 		funcsLeft:  maxImportFunctions,
+		stop:       f.stop,
 	}
 	if d := f.Header.Directory(IMAGE_DIRECTORY_ENTRY_IMPORT); d.VirtualAddress != 0 {
 		f.Imports = r.directory(d.VirtualAddress, false)
@@ -159,7 +161,7 @@ func (r *importReader) directory(rva uint32, delay bool) []Import {
 	}
 	le := binary.LittleEndian
 	var out []Import
-	for !r.truncated {
+	for !r.truncated && !r.stop.done() {
 		off, ok := r.offset(rva)
 		if !ok {
 			break
@@ -296,6 +298,9 @@ func (r *importReader) thunks(rva, maxLen uint32, old bool) []uint64 {
 		checked = len(out)
 		if r.thunksLeft == 0 {
 			r.truncated = true
+			break
+		}
+		if r.stop.done() {
 			break
 		}
 		r.thunksLeft--

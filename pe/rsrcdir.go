@@ -77,6 +77,9 @@ func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 		entries = w.f.data[start : start+int64(n)*rsrcDirEntry]
 	}
 	for i := 0; i+rsrcDirEntry <= len(entries); i += rsrcDirEntry {
+		if w.f.stop.done() {
+			return
+		}
 		if w.visits++; w.visits > rsrcMaxVisits {
 			w.an.add("pe/resource-absurd", "the resource tree has more than %d entries; the rest was not read", rsrcMaxVisits)
 			return

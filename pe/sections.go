@@ -1,6 +1,7 @@
 package pe
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -77,60 +78,73 @@ func printableName(raw string) string {
 	return sb.String()
 }
 
-// maxPartitionSections is the section count up to which byteHistograms
-// counts every byte once; above it (hostile files), each section is
-// counted on its own and the file once more.
-const maxPartitionSections = 96
-
 // byteHistograms counts the bytes of the file and of each section's raw
-// data. The file is cut at every section boundary into disjoint pieces,
-// each counted once; a section's histogram is the sum of its pieces and
-// the file's the sum of all. Overlapping sections are handled, and no
-// byte is read twice.
-func byteHistograms(b []byte, h *Header, secs []Section) (whole hash.Histogram, per []hash.Histogram) {
+// data, each byte once whatever the sections claim. The file is cut at
+// every section boundary into disjoint pieces, counted in file order into
+// one running histogram; a section's histogram is the running histogram at
+// its end minus the one at its start. The cost is the file's size plus 256
+// per section, so 4,096 sections that each claim the whole file cost what
+// one does. The context is checked every stopChunk bytes.
+func byteHistograms(stop *stopper, b []byte, h *Header, secs []Section) (whole hash.Histogram, per []hash.Histogram, err error) {
 	size := int64(len(b))
 	per = make([]hash.Histogram, len(secs))
-	if len(secs) > maxPartitionSections {
-		for i := range secs {
-			lo, hi := secs[i].rawRange(h.FileAlignment, size)
-			if hi > lo {
-				per[i].Add(b[lo:hi])
-			}
+	type bound struct {
+		at    int64
+		sec   int
+		start bool
+	}
+	bounds := make([]bound, 0, 2*len(secs))
+	for i := range secs {
+		lo, hi := secs[i].rawRange(h.FileAlignment, size)
+		if hi > lo {
+			bounds = append(bounds, bound{lo, i, true}, bound{hi, i, false})
 		}
-		whole.Add(b)
-		return whole, per
 	}
-	cuts := []int64{0, size}
-	for i := range secs {
-		lo, hi := secs[i].rawRange(h.FileAlignment, size)
-		cuts = append(cuts, lo, hi)
-	}
-	slices.Sort(cuts)
-	cuts = slices.Compact(cuts)
-	pieces := make([]hash.Histogram, len(cuts)-1)
-	for k := range pieces {
-		pieces[k].Add(b[cuts[k]:cuts[k+1]])
-		whole.Merge(&pieces[k])
-	}
-	for i := range secs {
-		lo, hi := secs[i].rawRange(h.FileAlignment, size)
-		if hi <= lo {
+	slices.SortFunc(bounds, func(x, y bound) int { return cmp.Compare(x.at, y.at) })
+	var pos int64 // whole counts b[:pos]
+	for _, bd := range bounds {
+		if err := countUpTo(stop, &whole, b, &pos, bd.at); err != nil {
+			return whole, per, err
+		}
+		p := &per[bd.sec]
+		if bd.start {
+			*p = whole
 			continue
 		}
-		k, _ := slices.BinarySearch(cuts, lo)
-		for ; k < len(pieces) && cuts[k] < hi; k++ {
-			per[i].Merge(&pieces[k])
+		for v := range p {
+			p[v] = whole[v] - p[v]
 		}
 	}
-	return whole, per
+	if err := countUpTo(stop, &whole, b, &pos, size); err != nil {
+		return whole, per, err
+	}
+	return whole, per, nil
+}
+
+// countUpTo adds b[*pos:end] to hist in chunks, checking stop between
+// them, and moves *pos to end.
+func countUpTo(stop *stopper, hist *hash.Histogram, b []byte, pos *int64, end int64) error {
+	for *pos < end {
+		if stop.check() {
+			return stop.error()
+		}
+		n := min(end, *pos+stopChunk)
+		hist.Add(b[*pos:n])
+		*pos = n
+	}
+	return nil
 }
 
 // fillSections computes entropy and printable names and reports the
 // section anomalies the report cares about. It returns the histogram of
-// the whole file, counted along the way.
-func fillSections(b []byte, h *Header, secs []Section, an *anomalies) hash.Histogram {
+// the whole file, counted along the way, or the context's error (wrapped)
+// when stop's context ends first.
+func fillSections(stop *stopper, b []byte, h *Header, secs []Section, an *anomalies) (hash.Histogram, error) {
 	size := int64(len(b))
-	whole, per := byteHistograms(b, h, secs)
+	whole, per, err := byteHistograms(stop, b, h, secs)
+	if err != nil {
+		return whole, err
+	}
 	for i := range secs {
 		s := &secs[i]
 		s.Name = printableName(s.Name)
@@ -152,7 +166,7 @@ func fillSections(b []byte, h *Header, secs []Section, an *anomalies) hash.Histo
 			}
 		}
 	}
-	return whole
+	return whole, nil
 }
 
 // sectionAt returns the section whose virtual range holds rva, or nil.
