@@ -149,7 +149,7 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 	} else {
 		rep.setHashes(&sums)
 	}
-	rep.setPE(f, perr)
+	rep.setPE(f, perr, c.lang)
 	rep.setSignature(f, c)
 	rep.localize(ctx, f, c)
 	rep.evaluate(ctx, c)
@@ -215,7 +215,7 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 		sec := f.Header.Directory(pe.IMAGE_DIRECTORY_ENTRY_SECURITY)
 		f.Overlay.CertificateTable = sec.VirtualAddress != 0 && int64(sec.VirtualAddress) >= f.Size
 	}
-	rep.setPE(f, perr)
+	rep.setPE(f, perr, c.lang)
 	rep.localize(ctx, f, c)
 	rep.evaluate(ctx, c)
 	if f != nil && !imageOnly {

@@ -44,7 +44,7 @@ func (r *FileReport) setHashes(s *hash.Sums) {
 	r.hashed = true
 }
 
-func (r *FileReport) setPE(f *pe.File, perr error) {
+func (r *FileReport) setPE(f *pe.File, perr error, lang string) {
 	if f == nil {
 		r.File.Kind = pe.KindNotPE
 		if perr != nil {
@@ -78,7 +78,7 @@ func (r *FileReport) setPE(f *pe.File, perr error) {
 	if f.Rich != nil {
 		r.Hashes.RichHeaderHash = f.Rich.Hash()
 	}
-	r.VersionInfo = versionInfo(f)
+	r.VersionInfo = versionInfo(f, lang)
 	if f.MUI != nil {
 		r.MUI = &MUI{MUIConfig: f.MUI}
 		if f.MUI.IsLanguageNeutral() && f.MUI.FallbackLanguage != "" {
@@ -95,15 +95,22 @@ func (r *FileReport) setPE(f *pe.File, perr error) {
 	}
 }
 
-func versionInfo(f *pe.File) *VersionInfo {
-	if len(f.Versions) == 0 {
+// versionInfo builds version_info for the UI language lang: the primary
+// strings from the RT_VERSION resource and StringTable Windows would show
+// (rsrc.PickVersion), every table of every resource, and the resources not
+// chosen in OtherLanguages.
+func versionInfo(f *pe.File, lang string) *VersionInfo {
+	sum, chosen := f.VersionSummary(lang)
+	if chosen < 0 {
 		return nil
 	}
-	v := &VersionInfo{VersionSummary: f.Versions[0].Info.Summary()}
-	for _, o := range f.Versions[1:] {
-		v.OtherLanguages = append(v.OtherLanguages, VersionResource{
-			Language: rsrc.LanguageTag(o.Lang), LangID: o.Lang, Version: o.Info.Summary(),
-		})
+	v := &VersionInfo{VersionSummary: sum}
+	for i, o := range f.Versions {
+		if i != chosen && o.Info != nil {
+			v.OtherLanguages = append(v.OtherLanguages, VersionResource{
+				Language: rsrc.LanguageTag(o.Lang), LangID: o.Lang, Version: o.Info.Summary(),
+			})
+		}
 	}
 	return v
 }

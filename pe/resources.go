@@ -10,11 +10,9 @@ import (
 	"github.com/filerep/filerep/pe/rsrc"
 )
 
-// VersionResource is one decoded RT_VERSION resource and its language.
-type VersionResource struct {
-	Lang uint16 // the resource's LANGID
-	Info *rsrc.VersionInfo
-}
+// VersionResource is one decoded RT_VERSION resource and its language
+// (Lang, the resource's LANGID; Info, the decoded resource).
+type VersionResource = rsrc.LangVersion
 
 // LocalizedString is one RT_STRING entry with the language of its block.
 type LocalizedString struct {
@@ -42,14 +40,27 @@ type Manifest struct {
 // resource caps: the total bytes decoded from resources of one kind.
 const maxStringResources = 4096
 
+// maxVersionResources caps the RT_VERSION resources decoded: one per
+// language, and Windows ships about a hundred display languages (Wine's
+// kernel32.dll has 36 RT_VERSION resources). Each costs up to
+// rsrc's node cap, so a hostile tree of thousands would cost that many
+// times over.
+const maxVersionResources = 512
+
 // decodeResources decodes the resources the report uses: version info
 // (every language), the MUI configuration, string and message tables, and
 // the manifest. Each failure is an anomaly; nothing stops the others.
 func (f *File) decodeResources(an *anomalies) {
-	strBlocks := 0
+	strBlocks, versions := 0, 0
 	for _, r := range f.Resources {
 		switch {
 		case r.Type.Name == "" && r.Type.ID == RT_VERSION:
+			if versions++; versions > maxVersionResources {
+				if versions == maxVersionResources+1 {
+					an.add("pe/version-limit", "more than %d version resources; the rest were not decoded", maxVersionResources)
+				}
+				continue
+			}
 			b, err := f.ResourceData(r)
 			if err != nil {
 				an.add("pe/version-unreadable", "version resource (lang 0x%04x): %v", r.Lang, err)
@@ -62,6 +73,10 @@ func (f *File) decodeResources(an *anomalies) {
 			}
 			for _, a := range vi.Anomalies {
 				an.add(a.Code, "version resource (lang 0x%04x): %s", r.Lang, a.Msg)
+			}
+			tag := rsrc.LanguageTag(r.Lang)
+			for i := range vi.Tables {
+				vi.Tables[i].ResourceLangID, vi.Tables[i].ResourceLanguage = r.Lang, tag
 			}
 			f.Versions = append(f.Versions, VersionResource{Lang: r.Lang, Info: vi})
 		case r.Type.Name == "MUI" && f.MUI == nil:
@@ -126,14 +141,25 @@ func (f *File) decodeResources(an *anomalies) {
 	}
 }
 
-// VersionInfo returns the primary version resource: the first RT_VERSION
-// leaf in resource order (the lowest language id), as pefile and exiftool
-// report it; nil when there is none.
+// VersionInfo returns the primary version resource: the RT_VERSION
+// resource Windows would read with no particular UI language (en-US, else
+// language-neutral, else the first in resource order; [rsrc.PickVersion]),
+// or nil when there is none. pefile and exiftool read the first instead.
 func (f *File) VersionInfo() *rsrc.VersionInfo {
-	if len(f.Versions) == 0 {
+	i, _ := rsrc.PickVersion(f.Versions, "")
+	if i < 0 {
 		return nil
 	}
-	return f.Versions[0].Info
+	return f.Versions[i].Info
+}
+
+// VersionSummary returns report.md's "version_info" for the UI language
+// tag ("fr-FR"; "" for none): the primary strings Windows would show for
+// it and every StringTable of every RT_VERSION resource
+// ([rsrc.SummarizeVersions]), with the index in f.Versions of the resource
+// the primary strings come from (-1 when there is none).
+func (f *File) VersionSummary(tag string) (rsrc.VersionSummary, int) {
+	return rsrc.SummarizeVersions(f.Versions, tag)
 }
 
 // String looks up string id in the RT_STRING tables. With lang 0 it

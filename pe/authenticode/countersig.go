@@ -2,7 +2,10 @@ package authenticode
 
 import (
 	"bytes"
+	"crypto/rsa"
+	"crypto/x509"
 	"encoding/asn1"
+	"errors"
 	"fmt"
 	"time"
 
@@ -61,8 +64,32 @@ func parsePKCS9Countersignature(v []byte, sd *signedData, outer *signerInfo) Cou
 	}
 	c.Time = t
 	c.Error = csi.check(c.Certificate.x509Cert(), outer.signature, nil, st)
+	if errors.Is(c.Error, ErrBadSignature) && rawRSAValid(csi, c.Certificate.x509Cert()) {
+		c.Error = nil
+	}
 	c.Valid = c.Error == nil
 	return c
+}
+
+// rawRSAValid reports whether a PKCS#9 countersignature's RSA signature
+// is a PKCS#1 v1.5 signature of the bare digest of its authenticated
+// attributes, without the DigestInfo wrapping. Symantec's SHA-1 time-stamping
+// service (Symantec Time Stamping Services Signer - G4, 2012–2020) signed
+// that way, and Windows accepts it; PuTTY's 2019 timestamps are such.
+// check has already matched the messageDigest attribute.
+func rawRSAValid(si *signerInfo, cert *x509.Certificate) bool {
+	if cert == nil || si.authRaw == nil {
+		return false
+	}
+	k, ok := cert.PublicKey.(*rsa.PublicKey)
+	h := si.hash()
+	if !ok || h == 0 || !h.Available() {
+		return false
+	}
+	hh := h.New()
+	hh.Write([]byte{0x31})
+	hh.Write(si.authRaw[1:])
+	return rsa.VerifyPKCS1v15(k, 0, hh.Sum(nil), si.signature) == nil
 }
 
 // parseRFC3161Token checks an RFC 3161 time-stamp token: a SignedData

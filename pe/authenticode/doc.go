@@ -16,7 +16,13 @@
 //     and each signer's signature against its certificate.
 //   - [Signature.Verify] decides trust: a chain from the signer to roots the
 //     caller supplies, for code signing, at the current time or at the
-//     time of a trusted timestamp. Trust never comes from the system
+//     time of a trusted timestamp, whose own chain must reach a
+//     time-stamping root with the time-stamping EKU (RFC 3161 and PKCS#9
+//     alike). A chain that fails says why with a [ChainError]:
+//     [ErrExpiredAtSigning], [ErrExpiredNoTimestamp], [ErrExpiredLifetime],
+//     [ErrUnknownRoot], [ErrWrongEKU] or [ErrUntrustedTimestamp], each
+//     also [ErrUntrusted]. Package roots (pe/authenticode/roots) holds
+//     filerep's default anchors. Trust never comes from the system
 //     certificate store and nothing is fetched from the network; with no
 //     roots nothing verifies ([ErrNoRoots]). Revocation is not checked.
 //   - [ParseCatalog] decodes a catalog: a SignedData over a certificate

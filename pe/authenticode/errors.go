@@ -52,6 +52,71 @@ var (
 	ErrUntrusted = errors.New("authenticode: certificate chain not trusted")
 )
 
+// Reasons a chain is not trusted. Each is also [ErrUntrusted]
+// (errors.Is(err, ErrUntrusted) holds for all of them); the errors Verify
+// returns wrap one of them in a [ChainError] whose message says what
+// happened in plain words.
+var (
+	// ErrExpiredAtSigning means a certificate of the signer's chain was
+	// not valid at the time of the signature's trusted timestamp: the
+	// file was signed with an expired (or not yet valid) certificate.
+	ErrExpiredAtSigning error = &reason{"authenticode: certificate expired at signing time"}
+
+	// ErrExpiredNoTimestamp means the signer's chain is expired at the
+	// time of the check and the signature has no trusted timestamp that
+	// would show it was made while the chain was valid.
+	ErrExpiredNoTimestamp error = &reason{"authenticode: certificate expired and no trusted timestamp"}
+
+	// ErrExpiredLifetime means the signer certificate has expired and has
+	// the lifetime-signing EKU (1.3.6.1.4.1.311.10.3.13): its signatures
+	// expire with it, whatever their timestamp says.
+	ErrExpiredLifetime error = &reason{"authenticode: lifetime-signing certificate expired"}
+
+	// ErrUnknownRoot means no chain from the certificate reaches a root
+	// trusted for the purpose (code signing for signers, time stamping
+	// for timestamps).
+	ErrUnknownRoot error = &reason{"authenticode: no chain to a trusted root"}
+
+	// ErrWrongEKU means a chain to a trusted root exists but a certificate
+	// in it does not allow the purpose (extended key usage): code signing
+	// for signers, time stamping for timestamps.
+	ErrWrongEKU error = &reason{"authenticode: certificate not valid for the purpose (EKU)"}
+
+	// ErrUntrustedTimestamp means a timestamp is present and intact but
+	// its own chain is not trusted for time stamping at its time.
+	ErrUntrustedTimestamp error = &reason{"authenticode: timestamp not trusted"}
+)
+
+// reason is a trust failure sentinel that is also ErrUntrusted.
+type reason struct{ msg string }
+
+func (r *reason) Error() string { return r.msg }
+
+// Is makes every reason match ErrUntrusted.
+func (r *reason) Is(target error) bool { return target == ErrUntrusted }
+
+// ChainError is a trust failure: Reason is one of the sentinels above
+// (ErrUnknownRoot, ErrExpiredNoTimestamp, …), Msg says what happened in
+// words a person understands ("signer certificate expired 2021-11-08; the
+// signature has no trusted timestamp"), and Err is the underlying cause
+// (crypto/x509's error, or the timestamp's), when there is one.
+type ChainError struct {
+	Reason error
+	Msg    string
+	Err    error
+}
+
+// Error returns Msg, prefixed with "authenticode: ".
+func (e *ChainError) Error() string { return "authenticode: " + e.Msg }
+
+// Unwrap returns the reason and the cause, for errors.Is and errors.As.
+func (e *ChainError) Unwrap() []error {
+	if e.Err == nil {
+		return []error{e.Reason}
+	}
+	return []error{e.Reason, e.Err}
+}
+
 // FormatError reports a structure that could not be decoded. Offset is a
 // file offset for file-level structures (the certificate table and its
 // WIN_CERTIFICATE entries) and -1 inside DER, where Struct names the

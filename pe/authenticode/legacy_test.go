@@ -31,12 +31,12 @@ func TestLegacySHA1Chain(t *testing.T) {
 	carried := []Certificate{{X509: ca}}
 
 	// crypto/x509 alone refuses the chain.
-	_, err := buildChain(leaf, carried, VerifyOptions{Roots: pool}, at, x509.ExtKeyUsageCodeSigning)
+	_, err := buildChain(leaf, carried, VerifyOptions{Roots: pool}.codeSigning(), at)
 	require.ErrorIs(t, err, ErrUntrusted)
 	require.Contains(t, err.Error(), "insecure algorithm SHA1")
 
 	// With the roots given as certificates, the chain is checked by hand.
-	chain, err := buildChain(leaf, carried, VerifyOptions{Roots: pool, LegacyRoots: []*x509.Certificate{root}}, at, x509.ExtKeyUsageCodeSigning)
+	chain, err := buildChain(leaf, carried, VerifyOptions{Roots: pool, LegacyRoots: []*x509.Certificate{root}}.codeSigning(), at)
 	require.NoError(t, err)
 	require.Len(t, chain, 3)
 	assert.True(t, chain[2].Equal(root))

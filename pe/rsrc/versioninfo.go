@@ -37,8 +37,9 @@ const (
 // VersionInfo is one decoded RT_VERSION resource.
 //
 // Tables holds every StringTable of every StringFileInfo block in file
-// order; report.md's primary strings are Tables[0] (see [VersionInfo.Get]).
-// The value holds no reference to the input bytes.
+// order; report.md's primary strings come from the one [VersionInfo.PickTable]
+// chooses (see [VersionInfo.Get]). The value holds no reference to the input
+// bytes.
 type VersionInfo struct {
 	// Key is the root node's key, normally "VS_VERSION_INFO".
 	Key string `json:"key"`
@@ -55,19 +56,23 @@ type VersionInfo struct {
 	Anomalies []Anomaly `json:"anomalies,omitempty"`
 }
 
-// Get returns the value of key in the first StringTable — the table
-// report.md's primary strings (company_name, file_description, …) come
-// from, as pefile and exiftool choose it. See [Strings.Get] for matching.
+// Get returns the value of key in the StringTable Windows would show with
+// no particular UI language ([VersionInfo.PickTable] of ""): en-US, else a
+// neutral table, else the first Translation entry's, else the first. This
+// is the table report.md's primary strings (company_name, …) come from.
+// pefile and exiftool read Tables[0] instead. See [Strings.Get] for
+// matching.
 func (v *VersionInfo) Get(key string) (string, bool) {
-	if v == nil || len(v.Tables) == 0 {
+	i := v.PickTable("")
+	if i < 0 {
 		return "", false
 	}
-	return v.Tables[0].Strings.Get(key)
+	return v.Tables[i].Strings.Get(key)
 }
 
 // VersionSummary is report.md's "version_info" object: the primary strings
-// (from the first StringTable, see [VersionInfo.Get]), the fixed versions
-// and every table. Absent values are empty and omitted from JSON.
+// (from the StringTable PrimaryTable indexes, see [PickVersion]), the fixed
+// versions and every table. Absent values are empty and omitted from JSON.
 type VersionSummary struct {
 	CompanyName         string        `json:"company_name,omitempty"`          // "CompanyName"
 	FileDescription     string        `json:"file_description,omitempty"`      // "FileDescription"
@@ -80,16 +85,37 @@ type VersionSummary struct {
 	FixedFileVersion    string        `json:"fixed_file_version,omitempty"`    // VS_FIXEDFILEINFO, a.b.c.d
 	FixedProductVersion string        `json:"fixed_product_version,omitempty"` // VS_FIXEDFILEINFO, a.b.c.d
 	Tables              []StringTable `json:"tables"`                          // every StringTable, file order
+	// PrimaryTable is the index in Tables of the table the primary strings
+	// come from, -1 when there is none (or it is past MaxSummaryTables).
+	PrimaryTable int `json:"primary_table"`
+	// TablesOmitted counts the tables past MaxSummaryTables left out of
+	// Tables (only [SummarizeVersions] leaves any out).
+	TablesOmitted int `json:"tables_omitted,omitempty"`
 }
 
-// Summary returns v in report.md's "version_info" shape. Tables is shared
-// with v, not copied.
+// Summary returns v in report.md's "version_info" shape, with the primary
+// strings from the table [VersionInfo.PickTable] chooses for no particular
+// UI language. Tables is shared with v, not copied. For a file's
+// resources, in every language, use [SummarizeVersions].
 func (v *VersionInfo) Summary() VersionSummary {
+	return v.summary(v.PickTable(""))
+}
+
+// summary is [VersionInfo.Summary] with the primary strings from
+// v.Tables[primary] (none when primary is -1).
+func (v *VersionInfo) summary(primary int) VersionSummary {
 	if v == nil {
-		return VersionSummary{Tables: []StringTable{}}
+		return VersionSummary{Tables: []StringTable{}, PrimaryTable: -1}
 	}
-	get := func(k string) string { s, _ := v.Get(k); return s }
+	get := func(k string) string {
+		if primary < 0 || primary >= len(v.Tables) {
+			return ""
+		}
+		s, _ := v.Tables[primary].Strings.Get(k)
+		return s
+	}
 	s := VersionSummary{
+		PrimaryTable:     primary,
 		CompanyName:      get("CompanyName"),
 		FileDescription:  get("FileDescription"),
 		ProductName:      get("ProductName"),
@@ -106,6 +132,9 @@ func (v *VersionInfo) Summary() VersionSummary {
 	}
 	if s.Tables == nil {
 		s.Tables = []StringTable{}
+	}
+	if primary >= len(v.Tables) {
+		s.PrimaryTable = -1
 	}
 	return s
 }
@@ -369,6 +398,13 @@ type StringTable struct {
 	// parse). Strings are UTF-16 whatever CodePage says.
 	LangID   uint16 `json:"lang_id"`  // first 4 hex digits
 	CodePage uint16 `json:"codepage"` // last 4 hex digits
+	// ResourceLangID and ResourceLanguage are the language of the RT_VERSION
+	// resource holding the table (its resource-directory entry), which may
+	// differ from the table's own (Wine puts table 040904b0 in resources
+	// 0x0009 and 0x0409). The decoder cannot know it and leaves them zero;
+	// package pe and [SummarizeVersions] fill them in.
+	ResourceLangID   uint16 `json:"resource_lang_id"`
+	ResourceLanguage string `json:"resource_language"` // [LanguageTag](ResourceLangID)
 	// Strings are the key/value pairs in file order.
 	Strings Strings `json:"strings"`
 	// Offset is where the StringTable node starts in the resource.

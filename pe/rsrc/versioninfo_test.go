@@ -116,11 +116,16 @@ func TestParseVersionInfoUnicodeAndOrder(t *testing.T) {
 	assert.Equal(t, []Translation{
 		{0x0419, 1200, "ru-RU"}, {0x0411, 1200, "ja-JP"}, {0x0804, 1200, "zh-CN"}, {0, 1200, ""},
 	}, v.Translations)
-	// Get uses the first table only, as report.md's primary strings do.
-	s, _ := v.Get("CompanyName")
-	assert.Equal(t, "ООО «Пример»", s)
-	_, ok := v.Get("ProductName")
+	// Get reads the table report.md's primary strings come from: no en-US
+	// table here, so the neutral one (000004b0), not the first.
+	assert.Equal(t, 3, v.PickTable(""))
+	s, _ := v.Get("Neutral")
+	assert.Equal(t, "x", s)
+	_, ok := v.Get("CompanyName")
 	assert.False(t, ok)
+	assert.Equal(t, 0, v.PickTable("ru-RU"))
+	s, _ = v.Table("041904b0").Get("CompanyName")
+	assert.Equal(t, "ООО «Пример»", s)
 	got, ok := v.Table("041104b0").Get("Mixed")
 	assert.True(t, ok)
 	assert.Equal(t, "A一B", got)
@@ -132,6 +137,7 @@ func TestVersionInfoJSON(t *testing.T) {
 	j, err := json.Marshal(v.Tables[0])
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"lang_codepage":"040904b0","language":"en-US","lang_id":1033,"codepage":1200,
+		"resource_lang_id":0,"resource_language":"",
 		"strings":{"CompanyName":"Microsoft Corporation","FileDescription":"Application Layer Gateway Service",
 		"FileVersion":"6.1.7600.16385 (win7_rtm.090713-1255)","InternalName":"ALG.exe",
 		"LegalCopyright":"© Microsoft Corporation. All rights reserved.","OriginalFilename":"ALG.exe.mui",
@@ -738,5 +744,5 @@ func TestVersionSummary(t *testing.T) {
 	var nilInfo *VersionInfo
 	j, err = json.Marshal(nilInfo.Summary())
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"tables":[]}`, string(j))
+	assert.JSONEq(t, `{"tables":[],"primary_table":-1}`, string(j))
 }
