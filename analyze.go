@@ -48,6 +48,7 @@ func Analyze(ctx context.Context, path string, opts ...Option) (*FileReport, err
 	if c.satFS == nil {
 		c.satFS, c.satPath = os.DirFS(filepath.Dir(path)), filepath.Base(path)
 	}
+	c.localPath = path
 	return analyzeReaderAt(ctx, rep, f, st.Size(), &c)
 }
 

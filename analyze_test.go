@@ -316,9 +316,13 @@ func TestAnalyzeVerdictSigned(t *testing.T) {
 	assert.Equal(t, reputation.Suspicious, rep.Verdict.Level)
 
 	// The spoof sample: unsigned, claims Microsoft and Windows' alg.exe.
+	// Outside a Windows tree, with no catalogs to look in, nothing refutes
+	// the claim: unknown, never safe (TestWindowsTreeCatalogs has it
+	// suspicious once the catalogs were searched).
 	rep, err = Analyze(context.Background(), filepath.Join(dir, "spoof-msft.exe"), WithKnowledgeBase(kb), WithRoots(roots))
 	require.NoError(t, err)
-	assert.Equal(t, reputation.Suspicious, rep.Verdict.Level)
+	assert.Equal(t, reputation.Unknown, rep.Verdict.Level)
+	assert.Contains(t, reasonSignals(rep), "unverifiable-claim")
 }
 
 func TestWithRootCertificates(t *testing.T) {

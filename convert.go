@@ -3,6 +3,7 @@ package filerep
 import (
 	"context"
 	"crypto/sha256"
+	"crypto/x509"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -226,8 +227,7 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 	out := &Signature{}
 	r.Signature = out
 	if errors.Is(err, authenticode.ErrNotSigned) {
-		out.CatalogStatus = "unknown"
-		return
+		return // evaluate fills the catalog status
 	}
 	if err != nil {
 		out.Errors = append(out.Errors, err.Error())
@@ -239,7 +239,7 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 	for _, e := range sig.Errors {
 		out.Errors = append(out.Errors, e.Error())
 	}
-	res, verr := sig.Verify(authenticode.VerifyOptions{Roots: c.roots, LegacyRoots: c.rootCerts, AtSigningTime: true})
+	res, verr := sig.Verify(c.verifyOptions())
 	if verr != nil {
 		out.Errors = append(out.Errors, verr.Error())
 	}
@@ -256,17 +256,29 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 		if si.Signer.Certificate != nil {
 			s.Thumbprint = si.Signer.Certificate.SHA256
 		}
-		if !si.Signer.SigningTime.IsZero() {
-			s.Timestamp = si.Signer.SigningTime.UTC().Format(time.RFC3339)
-		}
+		var v *authenticode.Verification
 		if res != nil && i < len(res.Signatures) {
-			s.Verified = res.Signatures[i].Verified
+			v = &res.Signatures[i]
+			s.Verified = v.Verified
 		}
+		ts := signerTimestamp(&si.Signer, v)
+		s.Timestamp = ts.time
 		if i == 0 {
 			out.IntegrityOK = si.DigestMatches && si.Signer.SignatureValid
 			out.DigestAlgorithm = si.DigestAlgorithm
-			out.Timestamp, out.TimestampSource = s.Timestamp, string(si.Signer.SigningTimeSource)
+			out.Timestamp, out.TimestampSource = ts.time, ts.source
+			out.TimestampTrusted, out.TimestampError = ts.trusted, ts.err
 			out.ProgramName = si.ProgramName
+			if v != nil {
+				r.chain = classifyChain(v)
+				if r.chain.problem == reputation.ChainExpired {
+					r.chain = confirmExpired(sig, si.Signer.Certificate, c.verifyOptions(), r.chain)
+				}
+				out.Root = r.chain.root
+				if !v.VerifiedAt.IsZero() {
+					out.VerifiedAt = v.VerifiedAt.UTC().Format(time.RFC3339)
+				}
+			}
 		}
 		out.Signers = append(out.Signers, s)
 		for _, cert := range si.Certificates {
@@ -280,6 +292,123 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 			})
 		}
 	}
+}
+
+// signerTS is a signer's timestamp as the report shows it.
+type signerTS struct {
+	time, source, err string
+	trusted           bool
+}
+
+// signerTimestamp picks the timestamp to show for a signer: the trusted
+// one Verify used, else the first valid countersignature, else the first
+// one present, with why it was not trusted.
+func signerTimestamp(sg *authenticode.Signer, v *authenticode.Verification) signerTS {
+	if v != nil && v.Timestamp != nil {
+		return signerTS{time: v.Timestamp.Time.UTC().Format(time.RFC3339), source: string(v.Timestamp.Kind), trusted: true}
+	}
+	var ts signerTS
+	for _, c := range sg.Countersignatures {
+		if c.Time.IsZero() || (ts.time != "" && !c.Valid) {
+			continue
+		}
+		ts = signerTS{time: c.Time.UTC().Format(time.RFC3339), source: string(c.Kind)}
+		if c.Error != nil {
+			ts.err = c.Error.Error()
+		}
+		if c.Valid {
+			break
+		}
+	}
+	if ts.time != "" && ts.err == "" && v != nil {
+		for _, w := range v.Warnings {
+			ts.err = w.Error()
+			break
+		}
+		if ts.err == "" {
+			ts.err = "the time-stamping certificate does not chain to a time-stamping anchor"
+		}
+	}
+	return ts
+}
+
+// confirmExpired checks that a chain refused as expired would reach the
+// anchors while the signer certificate was valid: crypto/x509 reports an
+// expired leaf before it looks for a root, so an expired self-signed
+// certificate copying a publisher's name would otherwise pass for that
+// publisher's own, out of date. The chain is checked again one second
+// before the signer certificate expired.
+func confirmExpired(sig *authenticode.Signature, cert *authenticode.Certificate, opts authenticode.VerifyOptions, cf chainFacts) chainFacts {
+	if cert == nil || cert.NotAfter.IsZero() {
+		return chainFacts{problem: reputation.ChainUnknownRoot, err: cf.err}
+	}
+	opts.CurrentTime = cert.NotAfter.Add(-time.Second)
+	res, err := sig.Verify(opts)
+	if err != nil || res == nil || !res.Verified {
+		again := chainFacts{problem: reputation.ChainUnknownRoot, err: cf.err}
+		if err != nil {
+			again.err = fmt.Sprintf("%s; and even while the certificate was valid: %v", cf.err, err)
+		}
+		return again
+	}
+	cf.err = fmt.Sprintf("the signer certificate expired on %s and the signature has no trusted timestamp to show it was made before then (its chain does reach %s)",
+		cert.NotAfter.UTC().Format("2006-01-02"), rootCN(res))
+	return cf
+}
+
+// rootCN names the root of a verified result's primary chain.
+func rootCN(res *authenticode.VerifyResult) string {
+	for _, v := range res.Signatures {
+		if n := len(v.Chain); v.Verified && n > 0 {
+			if cn := v.Chain[n-1].Subject.CommonName; cn != "" {
+				return cn
+			}
+			return v.Chain[n-1].Subject.String()
+		}
+	}
+	return "a trusted root"
+}
+
+// chainFacts is the primary signature's trust decision in the verdict's
+// terms.
+type chainFacts struct {
+	root    string // subject of the root a verified chain ends in
+	problem reputation.ChainProblem
+	err     string // why it failed, in a sentence
+}
+
+// classifyChain sorts a failed verification into the verdict's chain
+// problems; a verified one gives its root.
+func classifyChain(v *authenticode.Verification) chainFacts {
+	if v.Verified {
+		var cf chainFacts
+		if n := len(v.Chain); n > 0 {
+			cf.root = v.Chain[n-1].Subject.String()
+		}
+		return cf
+	}
+	cf := chainFacts{problem: reputation.ChainOther}
+	var msgs []string
+	for _, err := range v.Errors {
+		msgs = append(msgs, err.Error())
+	}
+	cf.err = strings.Join(msgs, "; ")
+	err := errors.Join(v.Errors...)
+	var inv x509.CertificateInvalidError
+	var unk x509.UnknownAuthorityError
+	switch {
+	case errors.Is(err, authenticode.ErrNoRoots):
+		cf.problem = reputation.ChainNoRoots
+	case errors.Is(err, authenticode.ErrDigestMismatch), errors.Is(err, authenticode.ErrBadSignature):
+		cf.problem = reputation.ChainOther
+	case errors.As(err, &inv) && inv.Reason == x509.Expired:
+		cf.problem = reputation.ChainExpired
+	case errors.As(err, &inv) && inv.Reason == x509.IncompatibleUsage:
+		cf.problem = reputation.ChainUsage
+	case errors.As(err, &unk), errors.Is(err, authenticode.ErrUntrusted):
+		cf.problem = reputation.ChainUnknownRoot
+	}
+	return cf
 }
 
 // subject gathers the report's trust-relevant facts for the verdict.
@@ -299,7 +428,8 @@ func (r *FileReport) subject() *reputation.Subject {
 		}
 	}
 	if sg := r.Signature; sg != nil && sg.Signed {
-		s.Signature = reputation.SignatureFacts{Present: true, IntegrityOK: sg.IntegrityOK, ChainVerified: sg.Verified}
+		s.Signature = reputation.SignatureFacts{Present: true, IntegrityOK: sg.IntegrityOK, ChainVerified: sg.Verified,
+			ChainRoot: r.chain.root, ChainProblem: r.chain.problem, ChainError: r.chain.err}
 		if len(sg.Signers) > 0 {
 			s.Signature.SignerSubject = sg.Signers[0].Subject
 			s.Signature.SignerThumbprint = sg.Signers[0].Thumbprint
@@ -330,6 +460,28 @@ func (r *FileReport) evaluate(ctx context.Context, c *config) {
 	if obs.Path == "" && reputation.IsWindowsPath(r.File.Path) {
 		obs.Path = r.File.Path
 	}
+	if c.localPath != "" && c.findTree {
+		if t, host, ok := findWindowsTree(c.localPath); ok {
+			r.tree = t
+			if obs.Path == "" {
+				obs.Path = host
+			}
+		}
+	}
+	r.File.HostPath = obs.Path
+	kb := c.kb
+	if cs, catKB := r.lookupCatalogs(ctx, c); cs != nil {
+		obs.CatalogsSearched = cs.searched
+		r.setCatalogStatus(cs)
+		if kb != nil {
+			kb = reputation.Layered{catKB, kb}
+		} else {
+			kb = catKB
+		}
+	} else if r.Signature != nil && !r.Signature.Signed && r.Signature.CatalogStatus == "" {
+		r.Signature.CatalogStatus = "unknown"
+		r.Signature.CatalogDetail = "unknown: no catalogs available"
+	}
 	if t := obs.Telemetry; t != nil && t.TypicalPath != nil {
 		r.TypicalPath = t.TypicalPath.Value
 	} else if c.kb != nil {
@@ -340,12 +492,35 @@ func (r *FileReport) evaluate(ctx context.Context, c *config) {
 	if c.kb != nil {
 		r.knowledge(ctx, c.kb)
 	}
-	v, err := reputation.Evaluate(ctx, r.subject(), c.kb, &obs, c.policy)
+	v, err := reputation.Evaluate(ctx, r.subject(), kb, &obs, c.policy)
 	if err != nil {
 		r.fail(err)
 		return
 	}
 	r.Verdict = v
+}
+
+// setCatalogStatus records the file's standing in the catalogs searched.
+func (r *FileReport) setCatalogStatus(cs *catalogState) {
+	if r.Signature == nil {
+		r.Signature = &Signature{}
+	}
+	sg := r.Signature
+	sg.CatalogsSearched = cs.searched
+	for _, m := range cs.members {
+		sg.CatalogStatus = "member"
+		if m.Signer != "" {
+			sg.CatalogDetail = fmt.Sprintf("in catalog %s signed by %s", m.Catalog, m.Signer)
+			return
+		}
+		if sg.CatalogDetail == "" {
+			sg.CatalogDetail = fmt.Sprintf("in catalog %s, whose signature did not verify", m.Catalog)
+		}
+	}
+	if sg.CatalogStatus == "" {
+		sg.CatalogStatus = "absent"
+		sg.CatalogDetail = fmt.Sprintf("in none of the %d catalogs of %s", cs.searched, cs.dir)
+	}
 }
 
 // maxAdditionalVersions caps the versions listed in a report.

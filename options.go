@@ -4,8 +4,12 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io/fs"
+	"os"
+	"time"
 
 	"github.com/filerep/filerep/pe"
+	"github.com/filerep/filerep/pe/authenticode"
+	"github.com/filerep/filerep/pe/authenticode/roots"
 	"github.com/filerep/filerep/reputation"
 	"github.com/filerep/filerep/stats"
 )
@@ -19,8 +23,11 @@ type config struct {
 	obs         reputation.Observation
 	policy      *reputation.Policy
 	telemetryOf func(sha256, name string) *stats.Summary
-	roots       *x509.CertPool
-	rootCerts   []*x509.Certificate
+	verify      authenticode.VerifyOptions // trust anchors; CurrentTime from WithVerifyTime
+	verifyTime  time.Time                  // WithVerifyTime
+	catalogDir  string                     // WithCatalogDir
+	findTree    bool                       // look for the Windows tree (and CatRoot) around the path
+	localPath   string                     // the path Analyze was given; "" for bytes and readers
 	authAlways  bool
 	workers     int
 	ordered     bool
@@ -39,7 +46,8 @@ type config struct {
 const DefaultMaxInMemory = 512 << 20
 
 func makeConfig(opts []Option) (config, error) {
-	c := config{maxInMemory: DefaultMaxInMemory, streamAbove: DefaultStreamAbove, headBytes: 4 << 20, limits: pe.DefaultLimits()}
+	c := config{maxInMemory: DefaultMaxInMemory, streamAbove: DefaultStreamAbove, headBytes: 4 << 20, limits: pe.DefaultLimits(),
+		verify: roots.Default().VerifyOptions(), findTree: true}
 	for _, o := range opts {
 		if err := o(&c); err != nil {
 			return c, err
@@ -112,12 +120,18 @@ func WithoutSatellites() Option {
 	return func(c *config) error { c.noSat = true; return nil }
 }
 
-// WithRoots sets the root certificates Authenticode signatures must chain
-// to (with the code-signing usage) to count as verified. Trust is never
-// taken from the system store or the network. Default: none, so no
-// signature is verified (integrity is still checked).
+// WithRoots replaces the trust anchors with pool, for code signing and
+// time stamping alike. By default the anchors are the embedded bundle of
+// package [roots] (the roots Windows code signing and time stamping end
+// in, each for its purposes); WithRoots(nil) or an empty pool means no
+// anchors at all, so no signature verifies (integrity is still checked,
+// and a publisher claim is then unknown rather than contradicted). Trust
+// is never taken from the system store or the network.
 func WithRoots(pool *x509.CertPool) Option {
-	return func(c *config) error { c.roots = pool; return nil }
+	return func(c *config) error {
+		c.verify = authenticode.VerifyOptions{Roots: pool, TimestampRoots: pool, AtSigningTime: true}
+		return nil
+	}
 }
 
 // WithRootCertificates is [WithRoots] from certificates. It also lets
@@ -132,9 +146,71 @@ func WithRootCertificates(certs ...*x509.Certificate) Option {
 			}
 			pool.AddCert(cert)
 		}
-		c.roots, c.rootCerts = pool, certs
+		c.verify = authenticode.VerifyOptions{Roots: pool, TimestampRoots: pool, LegacyRoots: certs, TimestampLegacyRoots: certs, AtSigningTime: true}
 		return nil
 	}
+}
+
+// WithTrustAnchors replaces the trust anchors with a bundle of roots, each
+// trusted for its own purposes (see package [roots]; [roots.Default] is
+// the default).
+func WithTrustAnchors(b *roots.Bundle) Option {
+	return func(c *config) error {
+		if b == nil {
+			return fmt.Errorf("%w: WithTrustAnchors: nil bundle", ErrOptions)
+		}
+		c.verify = b.VerifyOptions()
+		return nil
+	}
+}
+
+// WithVerifyTime checks certificate chains at t instead of the current
+// time, for signatures without a trusted timestamp (one with a trusted
+// timestamp is checked at the timestamp's time, unless its certificate
+// has the lifetime-signing usage). Default: the current time.
+func WithVerifyTime(t time.Time) Option {
+	return func(c *config) error { c.verifyTime = t; return nil }
+}
+
+// verifyOptions are the Authenticode options for one file.
+func (c *config) verifyOptions() authenticode.VerifyOptions {
+	o := c.verify
+	o.AtSigningTime = true
+	if !c.verifyTime.IsZero() {
+		o.CurrentTime = c.verifyTime
+	}
+	return o
+}
+
+// WithCatalogDir names a folder of Windows catalogs (.cat files, such as a
+// copy of System32\CatRoot\{F750E6C3-…}) to look every file up in by
+// authentihash. The folder is indexed once per process and set of trust
+// anchors, and shared by every file. By default a file analysed inside a
+// Windows tree uses that tree's CatRoot (see [WithWindowsTree]).
+func WithCatalogDir(dir string) Option {
+	return func(c *config) error {
+		st, err := os.Stat(dir)
+		if err != nil {
+			return fmt.Errorf("%w: WithCatalogDir: %w", ErrOptions, err)
+		}
+		if !st.IsDir() {
+			return fmt.Errorf("%w: WithCatalogDir: %s is not a folder", ErrOptions, dir)
+		}
+		c.catalogDir = dir
+		return nil
+	}
+}
+
+// WithWindowsTree(false) stops Analyze from looking around a file's path
+// for the Windows tree it lies in. By default, a file under a folder named
+// Windows (case aside) that holds System32 is taken to be part of a
+// mounted or copied Windows installation: its host path is inferred
+// (/mnt/c/Windows/System32/alg.exe → C:\Windows\System32\alg.exe) unless
+// [WithHostPath] says otherwise, and the catalogs of its
+// System32\CatRoot\{F750E6C3-38EE-11D1-85E5-00C04FC295EE} are indexed
+// once and searched for the file.
+func WithWindowsTree(on bool) Option {
+	return func(c *config) error { c.findTree = on; return nil }
 }
 
 // DefaultStreamAbove is the default of [WithStreamAbove]: 32 MiB.

@@ -45,13 +45,20 @@ type FileReport struct {
 	errs    []error // the errors behind Errors, for errors.Is
 	entropy float64
 	hashed  bool
+	chain   chainFacts   // the primary signature's trust decision, for the verdict
+	tree    *windowsTree // the Windows tree the analysed path lies in, if any
 }
 
 // FileInfo identifies the file.
 type FileInfo struct {
 	Name string `json:"name"` // base name as given
 	Path string `json:"path"` // as given
-	Size int64  `json:"size"` // bytes
+	// HostPath is the file's path on its Windows host: WithHostPath, the
+	// analysed path when it is a Windows path, or the path inferred from
+	// the Windows tree the file lies in (/mnt/c/Windows/System32/alg.exe
+	// → C:\Windows\System32\alg.exe). Omitted when unknown.
+	HostPath string `json:"host_path,omitempty"`
+	Size     int64  `json:"size"` // bytes
 	// Entropy is the whole file's Shannon entropy in bits per byte (0..8),
 	// present for every file that could be read, PE or not.
 	Entropy *float64 `json:"entropy,omitempty"`
@@ -207,21 +214,40 @@ type LocalizedString struct {
 // MaxLocalizedStrings caps Localized.Strings.
 const MaxLocalizedStrings = 256
 
-// Signature is the Authenticode block. An unsigned file has Signed false
-// and CatalogStatus "unknown": Windows system files are signed through
-// catalogs, which only a knowledge base with the host's catalogs can tell.
+// Signature is the Authenticode block: the embedded signature, and the
+// file's standing in the Windows catalogs (most Windows system files carry
+// no embedded signature and are signed through a catalog).
 type Signature struct {
-	Signed        bool   `json:"signed"`
-	CatalogStatus string `json:"catalog_status,omitempty"` // "unknown" or "member"
+	Signed bool `json:"signed"`
+	// CatalogStatus is "member" (the authentihash is listed in a catalog),
+	// "absent" (in none of the catalogs searched) or "unknown" (no
+	// catalogs were available); CatalogDetail says it in a sentence, e.g.
+	// "in catalog Package_1.cat signed by CN=Microsoft Windows,…" or "in
+	// none of the 3,412 catalogs of /mnt/c/Windows/System32/CatRoot/{…}".
+	CatalogStatus    string `json:"catalog_status,omitempty"`
+	CatalogDetail    string `json:"catalog_detail,omitempty"`
+	CatalogsSearched int    `json:"catalogs_searched,omitempty"`
 	// Verified: the primary signature is intact and its signer chains, with
-	// the code-signing usage, to the roots the caller supplied
-	// (WithRoots). Never the system store, never the network.
+	// the code-signing usage, to the trust anchors (the embedded default
+	// bundle, or WithRoots), at the time of its trusted timestamp when it
+	// has one. Never the system store, never the network.
 	Verified bool `json:"verified"`
+	// Root is the subject of the root the verified chain ends in;
+	// VerifiedAt the time the chain was checked at (RFC 3339): the
+	// timestamp's time when TimestampTrusted, else the current time or
+	// WithVerifyTime.
+	Root       string `json:"root,omitempty"`
+	VerifiedAt string `json:"verified_at,omitempty"`
+	// TimestampTrusted: Timestamp comes from a valid countersignature whose
+	// time-stamping chain reaches the anchors. TimestampError says why a
+	// timestamp that is present was not used.
+	TimestampTrusted bool   `json:"timestamp_trusted,omitempty"`
+	TimestampError   string `json:"timestamp_error,omitempty"`
 	// IntegrityOK: the signed digest equals the file's authentihash and
 	// the signer's signature over it is valid (trust aside).
 	IntegrityOK     bool       `json:"integrity_ok"`
 	DigestAlgorithm string     `json:"digest_algorithm,omitempty"`
-	Timestamp       string     `json:"timestamp,omitempty"` // RFC 3339, from a valid countersignature
+	Timestamp       string     `json:"timestamp,omitempty"` // RFC 3339, from the first countersignature (see TimestampTrusted)
 	TimestampSource string     `json:"timestamp_source,omitempty"`
 	ProgramName     string     `json:"program_name,omitempty"`
 	Signers         []Signer   `json:"signers,omitempty"` // primary first, then nested signatures

@@ -80,8 +80,15 @@ var signals = []signal{
 	}},
 	{name: "signature-untrusted", weight: -10, eval: func(e *env) (string, bool) {
 		sf := e.s.Signature
-		if sf.Present && sf.IntegrityOK && !sf.ChainVerified {
+		if sf.Present && sf.IntegrityOK && !sf.ChainVerified && sf.ChainProblem != ChainExpired {
 			return fmt.Sprintf("signed by %s, but the signature is not trusted: %s", sf.SignerSubject, e.chainReason()), true
+		}
+		return "", false
+	}},
+	{name: "signature-expired", weight: 0, eval: func(e *env) (string, bool) {
+		sf := e.s.Signature
+		if sf.Present && sf.IntegrityOK && !sf.ChainVerified && sf.ChainProblem == ChainExpired {
+			return fmt.Sprintf("signed by %s, whose chain reaches a trusted root, but not valid now: %s", sf.SignerSubject, e.chainReason()), true
 		}
 		return "", false
 	}},
@@ -296,9 +303,9 @@ func (e *env) evidenceAgainst(pub string) string {
 		return "its embedded signature is broken, so it vouches for nothing"
 	case sf.Present && !sf.ChainVerified && sf.ChainProblem == ChainNoRoots:
 		// Nothing to check a chain against: fall through to the catalogs.
-	case sf.Present && !sf.ChainVerified && sf.ChainProblem == ChainExpired && subjectIs(sf.SignerSubject, pub):
-		// The claimed publisher's own certificate, out of date: weak, not
-		// contrary evidence.
+	case sf.Present && !sf.ChainVerified && sf.ChainProblem == ChainExpired && (subjectIs(sf.SignerSubject, pub) || vouches(sf.SignerSubject, sf.ChainRoot) != nil):
+		// The claimed publisher's own certificate (or a voucher's), out
+		// of date: not proof, but not contrary evidence either.
 	case sf.Present && !sf.ChainVerified:
 		return fmt.Sprintf("its signer %s is not trusted (%s)", sf.SignerSubject, e.chainReason())
 	case sf.Present:
@@ -313,8 +320,13 @@ func (e *env) evidenceAgainst(pub string) string {
 // howToSettle says what would decide an unbacked claim.
 func (e *env) howToSettle() string {
 	what := []string{}
-	if !e.s.Signature.Present {
+	switch sf := e.s.Signature; {
+	case !sf.Present:
 		what = append(what, "the file has no embedded signature")
+	case sf.ChainProblem == ChainExpired:
+		what = append(what, "its signature is intact but out of date, with no timestamp")
+	case sf.ChainProblem == ChainNoRoots:
+		what = append(what, "no trust anchors were given to check its signature")
 	}
 	if e.obs.CatalogsSearched == 0 {
 		what = append(what, "no Windows catalogs were available (analyse it inside a Windows tree with its System32\\CatRoot, or give the catalogs)")
@@ -376,4 +388,12 @@ func subjectIs(subject, pub string) bool {
 		}
 	}
 	return false
+}
+
+// identified reports a signature that proves who signed the file: valid,
+// or intact with a chain that reaches a trusted root and is only out of
+// date (ChainExpired is set only after that was checked).
+func (e *env) identified() bool {
+	sf := e.s.Signature
+	return e.validSignature() || (sf.Present && sf.IntegrityOK && sf.ChainProblem == ChainExpired)
 }

@@ -213,10 +213,11 @@ func Evaluate(ctx context.Context, s *Subject, kb KnowledgeBase, obs *Observatio
 	case e.spoof:
 		v.Level = Suspicious
 		v.Score = min(v.Score, pol.SuspiciousBelow-1)
-	case v.Score < pol.SuspiciousBelow && e.validSignature():
-		// A valid signature names who answers for the file: with no
-		// spoofing and no known-bad record, weak signals (packing,
-		// imports, anomalies) leave it unknown, not suspicious.
+	case v.Score < pol.SuspiciousBelow && e.identified():
+		// A valid signature names who answers for the file (so does an
+		// intact one whose chain reaches a trusted root and is only out of
+		// date): with no spoofing and no known-bad record, weak signals
+		// (packing, imports, anomalies) leave it unknown, not suspicious.
 		v.Level = Unknown
 		v.Score = pol.SuspiciousBelow
 	case v.Score < pol.SuspiciousBelow:

@@ -23,7 +23,6 @@ import (
 	"time"
 
 	"github.com/filerep/filerep"
-	"github.com/filerep/filerep/pe/authenticode"
 	"github.com/filerep/filerep/reputation"
 	"github.com/filerep/filerep/stats"
 )
@@ -38,9 +37,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 	asJSON := fl.Bool("json", false, "print one JSON report per line")
 	timeout := fl.Duration("timeout", 30*time.Second, "time allowed per file")
 	fast := fl.Bool("fast", false, "parse only headers and sections")
-	roots := fl.String("roots", "", "PEM file of root certificates that signatures must chain to (default: none; never the system store)")
+	roots := fl.String("roots", "", "PEM file of root certificates that replace the embedded trust anchors (\"none\": no anchors; never the system store)")
 	kbPath := fl.String("kb", "", "knowledge base file (default: the embedded default, created in the user cache on first use; \"none\" for none)")
-	catalogs := fl.String("catalogs", "", "folder of Windows catalog files (.cat, e.g. a copy of System32\\CatRoot) to index for this run")
+	catalogs := fl.String("catalogs", "", "folder of Windows catalog files (.cat, e.g. a copy of System32\\CatRoot) to look files up in (default: the CatRoot of the Windows tree a file lies in)")
 	hostPath := fl.String("host-path", "", "the file's path on its Windows host, e.g. C:\\Windows\\System32\\alg.exe (typical-path signals)")
 	telemetry := fl.String("telemetry", "", "JSON Lines of telemetry samples (telemetry.md): shows each file's crowd statistics")
 	lang := fl.String("lang", "", "UI language for the localized fields of MUI files, e.g. fr-FR (default: the file's fallback language)")
@@ -56,35 +55,17 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	opts := []filerep.Option{filerep.WithFast(*fast), filerep.WithLanguage(*lang)}
-	var (
-		rootPool  *x509.CertPool
-		rootCerts []*x509.Certificate
-	)
-	if *roots != "" {
-		pemBytes, err := os.ReadFile(*roots)
+	switch *roots {
+	case "":
+	case "none":
+		opts = append(opts, filerep.WithRoots(nil))
+	default:
+		certs, err := readPEMCertificates(*roots)
 		if err != nil {
 			fmt.Fprintln(stderr, "report:", err)
 			return 2
 		}
-		for rest := pemBytes; len(rest) > 0; {
-			var blk *pem.Block
-			blk, rest = decodePEM(rest)
-			if blk == nil {
-				break
-			}
-			if cert, err := x509.ParseCertificate(blk.Bytes); err == nil {
-				rootCerts = append(rootCerts, cert)
-			}
-		}
-		if len(rootCerts) == 0 {
-			fmt.Fprintf(stderr, "report: %s holds no PEM certificate\n", *roots)
-			return 2
-		}
-		rootPool = x509.NewCertPool()
-		for _, cert := range rootCerts {
-			rootPool.AddCert(cert)
-		}
-		opts = append(opts, filerep.WithRootCertificates(rootCerts...))
+		opts = append(opts, filerep.WithRootCertificates(certs...))
 	}
 	kb, closeKB, err := openKB(*kbPath)
 	if err != nil {
@@ -93,19 +74,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	defer closeKB()
 	if *catalogs != "" {
-		mem := reputation.NewMemKB()
-		res, err := reputation.IndexCatalogs(context.Background(), os.DirFS(*catalogs), mem,
-			authenticode.VerifyOptions{Roots: rootPool, LegacyRoots: rootCerts})
-		if err != nil {
-			fmt.Fprintln(stderr, "report:", err)
-			return 2
-		}
-		fmt.Fprintf(stderr, "report: %d catalogs (%d verified), %d members indexed\n", res.Catalogs, res.Verified, res.Members)
-		if kb != nil {
-			kb = reputation.Layered{mem, kb}
-		} else {
-			kb = mem
-		}
+		opts = append(opts, filerep.WithCatalogDir(*catalogs))
 	}
 	if kb != nil {
 		opts = append(opts, filerep.WithKnowledgeBase(kb))
@@ -147,6 +116,31 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return code
+}
+
+// readPEMCertificates reads every certificate of a PEM file.
+func readPEMCertificates(name string) ([]*x509.Certificate, error) {
+	pemBytes, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	var certs []*x509.Certificate
+	for rest := pemBytes; len(rest) > 0; {
+		var blk *pem.Block
+		blk, rest = decodePEM(rest)
+		if blk == nil {
+			break
+		}
+		cert, err := x509.ParseCertificate(blk.Bytes)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		certs = append(certs, cert)
+	}
+	if len(certs) == 0 {
+		return nil, fmt.Errorf("%s holds no PEM certificate", name)
+	}
+	return certs, nil
 }
 
 // unreadable reports whether err means the path itself could not be read,
