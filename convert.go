@@ -273,6 +273,9 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 				r.chain = classifyChain(v)
 				if r.chain.problem == reputation.ChainExpired {
 					r.chain = confirmExpired(sig, si.Signer.Certificate, c.verifyOptions(), r.chain)
+					if r.chain.problem != reputation.ChainExpired {
+						out.Errors = append(out.Errors, r.chain.err)
+					}
 				}
 				out.Root = r.chain.root
 				if !v.VerifiedAt.IsZero() {
@@ -301,43 +304,45 @@ type signerTS struct {
 }
 
 // signerTimestamp picks the timestamp to show for a signer: the trusted
-// one Verify used, else the first valid countersignature, else the first
-// one present, with why it was not trusted.
+// one Verify used, else the first present, with why it was not used.
 func signerTimestamp(sg *authenticode.Signer, v *authenticode.Verification) signerTS {
 	if v != nil && v.Timestamp != nil {
 		return signerTS{time: v.Timestamp.Time.UTC().Format(time.RFC3339), source: string(v.Timestamp.Kind), trusted: true}
 	}
-	var ts signerTS
+	if v != nil {
+		for _, tc := range v.Timestamps {
+			if tc.Time.IsZero() {
+				continue
+			}
+			ts := signerTS{time: tc.Time.UTC().Format(time.RFC3339), source: string(tc.Kind), trusted: tc.Trusted}
+			if tc.Error != nil {
+				ts.err = tc.Error.Error()
+			} else if !tc.Trusted {
+				ts.err = "its time-stamping chain does not reach a time-stamping anchor"
+			}
+			return ts
+		}
+	}
 	for _, c := range sg.Countersignatures {
-		if c.Time.IsZero() || (ts.time != "" && !c.Valid) {
+		if c.Time.IsZero() {
 			continue
 		}
-		ts = signerTS{time: c.Time.UTC().Format(time.RFC3339), source: string(c.Kind)}
+		ts := signerTS{time: c.Time.UTC().Format(time.RFC3339), source: string(c.Kind), err: "not checked"}
 		if c.Error != nil {
 			ts.err = c.Error.Error()
 		}
-		if c.Valid {
-			break
-		}
+		return ts
 	}
-	if ts.time != "" && ts.err == "" && v != nil {
-		for _, w := range v.Warnings {
-			ts.err = w.Error()
-			break
-		}
-		if ts.err == "" {
-			ts.err = "the time-stamping certificate does not chain to a time-stamping anchor"
-		}
-	}
-	return ts
+	return signerTS{}
 }
 
 // confirmExpired checks that a chain refused as expired would reach the
 // anchors while the signer certificate was valid: crypto/x509 reports an
-// expired leaf before it looks for a root, so an expired self-signed
-// certificate copying a publisher's name would otherwise pass for that
-// publisher's own, out of date. The chain is checked again one second
-// before the signer certificate expired.
+// expired leaf before it looks for a root, so an expired certificate
+// under an unknown root (self-signed, or a development root) copying a
+// publisher's name would otherwise pass for that publisher's own, out of
+// date. The chain is checked again one second before the signer
+// certificate expired.
 func confirmExpired(sig *authenticode.Signature, cert *authenticode.Certificate, opts authenticode.VerifyOptions, cf chainFacts) chainFacts {
 	if cert == nil || cert.NotAfter.IsZero() {
 		return chainFacts{problem: reputation.ChainUnknownRoot, err: cf.err}
@@ -347,26 +352,11 @@ func confirmExpired(sig *authenticode.Signature, cert *authenticode.Certificate,
 	if err != nil || res == nil || !res.Verified {
 		again := chainFacts{problem: reputation.ChainUnknownRoot, err: cf.err}
 		if err != nil {
-			again.err = fmt.Sprintf("%s; and even while the certificate was valid: %v", cf.err, err)
+			again.err = fmt.Sprintf("even while the signer certificate was valid, its chain did not reach a trust anchor: %v", err)
 		}
 		return again
 	}
-	cf.err = fmt.Sprintf("the signer certificate expired on %s and the signature has no trusted timestamp to show it was made before then (its chain does reach %s)",
-		cert.NotAfter.UTC().Format("2006-01-02"), rootCN(res))
 	return cf
-}
-
-// rootCN names the root of a verified result's primary chain.
-func rootCN(res *authenticode.VerifyResult) string {
-	for _, v := range res.Signatures {
-		if n := len(v.Chain); v.Verified && n > 0 {
-			if cn := v.Chain[n-1].Subject.CommonName; cn != "" {
-				return cn
-			}
-			return v.Chain[n-1].Subject.String()
-		}
-	}
-	return "a trusted root"
 }
 
 // chainFacts is the primary signature's trust decision in the verdict's
@@ -401,6 +391,16 @@ func classifyChain(v *authenticode.Verification) chainFacts {
 		cf.problem = reputation.ChainNoRoots
 	case errors.Is(err, authenticode.ErrDigestMismatch), errors.Is(err, authenticode.ErrBadSignature):
 		cf.problem = reputation.ChainOther
+	case errors.Is(err, authenticode.ErrExpiredNoTimestamp), errors.Is(err, authenticode.ErrExpiredAtSigning):
+		cf.problem = reputation.ChainExpired
+	case errors.Is(err, authenticode.ErrExpiredLifetime):
+		// A lifetime-signing certificate's signatures die with it, by
+		// its own terms: not merely out of date.
+		cf.problem = reputation.ChainOther
+	case errors.Is(err, authenticode.ErrWrongEKU):
+		cf.problem = reputation.ChainUsage
+	case errors.Is(err, authenticode.ErrUnknownRoot):
+		cf.problem = reputation.ChainUnknownRoot
 	case errors.As(err, &inv) && inv.Reason == x509.Expired:
 		cf.problem = reputation.ChainExpired
 	case errors.As(err, &inv) && inv.Reason == x509.IncompatibleUsage:

@@ -186,15 +186,15 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		fmt.Fprintln(bw, "\nDigital signature")
 		switch {
 		case !sg.Signed:
-			row("Signed", "No (catalog status "+sg.CatalogStatus+")")
+			row("Signed", "No embedded signature")
 		default:
 			state := "signature intact"
 			if !sg.IntegrityOK {
 				state = "INVALID: the file or its signature was changed"
 			}
-			trust := "not verified (no trusted root supplied, or the chain does not reach one)"
+			trust := "not trusted"
 			if sg.Verified {
-				trust = "verified to a supplied root"
+				trust = "trusted"
 			}
 			row("Signed", fmt.Sprintf("Yes, %s; %s", state, trust))
 			for i, s := range sg.Signers {
@@ -204,9 +204,22 @@ func (r *FileReport) WriteText(w io.Writer) error {
 				}
 				row(label, fmt.Sprintf("%s (issuer %s, %s)", s.Subject, s.Issuer, s.DigestAlgorithm))
 			}
-			if sg.Timestamp != "" {
-				row("Signing time", fmt.Sprintf("%s (%s)", sg.Timestamp, sg.TimestampSource))
+			if sg.Root != "" {
+				row("Chain", "to "+sg.Root+", checked at "+sg.VerifiedAt)
 			}
+			if sg.Timestamp != "" {
+				ts := fmt.Sprintf("%s (%s timestamp, trusted)", sg.Timestamp, sg.TimestampSource)
+				if !sg.TimestampTrusted {
+					ts = fmt.Sprintf("%s (%s timestamp, not used: %s)", sg.Timestamp, sg.TimestampSource, sg.TimestampError)
+				}
+				row("Signing time", ts)
+			}
+			for _, e := range sg.Errors {
+				row("Why not trusted", e)
+			}
+		}
+		if sg.CatalogDetail != "" {
+			row("Catalog", sg.CatalogDetail)
 		}
 	}
 

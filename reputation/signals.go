@@ -80,8 +80,15 @@ var signals = []signal{
 	}},
 	{name: "signature-untrusted", weight: -10, eval: func(e *env) (string, bool) {
 		sf := e.s.Signature
-		if sf.Present && sf.IntegrityOK && !sf.ChainVerified && sf.ChainProblem != ChainExpired {
+		if sf.Present && sf.IntegrityOK && !sf.ChainVerified && sf.ChainProblem != ChainExpired && sf.ChainProblem != ChainNoRoots {
 			return fmt.Sprintf("signed by %s, but the signature is not trusted: %s", sf.SignerSubject, e.chainReason()), true
+		}
+		return "", false
+	}},
+	{name: "signature-unchecked", weight: 0, eval: func(e *env) (string, bool) {
+		sf := e.s.Signature
+		if sf.Present && sf.IntegrityOK && sf.ChainProblem == ChainNoRoots {
+			return fmt.Sprintf("signed by %s, with the signature intact, but %s", sf.SignerSubject, e.chainReason()), true
 		}
 		return "", false
 	}},

@@ -104,7 +104,7 @@ func TestEvaluate(t *testing.T) {
 			Observation{}, Suspicious, []string{"spoof-publisher", "signature-untrusted"}, nil},
 		{"no trust anchors given: a Microsoft claim is unknown", Subject{Name: "tool.exe", Claims: msClaims,
 			Signature: SignatureFacts{Present: true, IntegrityOK: true, SignerSubject: msCorp, ChainProblem: ChainNoRoots}},
-			Observation{}, Unknown, []string{"signature-untrusted", "unverifiable-claim"}, []string{"spoof-publisher"}},
+			Observation{}, Unknown, []string{"signature-unchecked", "unverifiable-claim"}, []string{"spoof-publisher", "signature-untrusted"}},
 		{"valid signature by another publisher claiming Microsoft", Subject{Name: "tool.exe", Claims: msClaims,
 			Signature: SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: true, SignerSubject: braveSigner, ChainRoot: digicertRoot}},
 			Observation{}, Suspicious, []string{"spoof-publisher", "signature-valid"}, nil},

@@ -1,0 +1,111 @@
+package filerep
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/filerep/filerep/reputation"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// saferwallTestDir returns the test/ folder of the saferwall/pe module in
+// the module cache: real Windows binaries, Microsoft-signed and others,
+// that are not in this repository. The test is skipped without it.
+func saferwallTestDir(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/saferwall/pe").Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	dir := filepath.Join(strings.TrimSpace(string(out)), "test")
+	if _, err := os.Stat(filepath.Join(dir, "kernel32.dll")); err != nil {
+		t.Skipf("no saferwall/pe test files: %v", err)
+	}
+	return dir
+}
+
+// TestGenuineSoftwareVerdicts runs the defaults (the embedded trust
+// anchors, no flags) over real signed and unsigned Windows files, with no
+// knowledge base and with a freshly seeded one, and checks what a user
+// meets first: Microsoft-signed Windows files are safe or likely safe,
+// validly signed third-party software is never suspicious, a tampered file
+// is never safe, and an unsigned file claiming Microsoft with no catalogs
+// to look in is unknown.
+func TestGenuineSoftwareVerdicts(t *testing.T) {
+	dir := saferwallTestDir(t)
+	good := []reputation.Level{reputation.Safe, reputation.LikelySafe}
+	notBad := []reputation.Level{reputation.Safe, reputation.LikelySafe, reputation.Unknown}
+	tests := []struct {
+		file     string
+		levels   []reputation.Level
+		verified bool   // the embedded signature verifies
+		at       string // VerifiedAt: the timestamp's time for an expired signer
+	}{
+		// Microsoft-signed (kernel32, acpi, WdBoot, SgrmEnclave and
+		// amdxata under Root Certificate Authority 2010; pwsh and
+		// mscorlib under 2011; WdfCoInstaller under the 2001 SHA-1
+		// root). amdxata.sys was written by AMD: "Microsoft Windows"
+		// vouches for it.
+		{"kernel32.dll", good, true, ""},
+		{"acpi.sys", good, true, ""},
+		{"WdBoot.sys", good, true, ""},
+		{"SgrmEnclave_secure.dll", good, true, ""},
+		{"amdxata.sys", good, true, ""},
+		{"pwsh.exe", good, true, ""},
+		{"mscorlib.dll", good, true, ""},
+		{"WdfCoInstaller01011.dll", good, true, ""},
+		{"mfc140u.dll", good, true, ""},
+		// Third-party, validly signed, certificates long expired: checked
+		// at their timestamps.
+		{"putty.exe", notBad, true, "2019-09-22T09:32:50Z"},
+		{"brave.exe", notBad, true, "2020-04-11T10:33:32Z"},
+		{"liblzo2-2.dll", notBad, true, ""},
+		// Unsigned files that claim Microsoft or AMD: nothing here can
+		// check the claim.
+		{"D2D1Debug2.dll", []reputation.Level{reputation.Unknown}, false, ""},
+		{"amdi2c.sys", []reputation.Level{reputation.Unknown}, false, ""},
+		{"mfc40u.dll", []reputation.Level{reputation.Unknown}, false, ""},
+		// PuTTY with bytes changed after signing.
+		{"putty_modified.exe", []reputation.Level{reputation.Suspicious}, false, ""},
+	}
+	seeded := reputation.NewMemKB()
+	require.NoError(t, reputation.Seed(context.Background(), seeded))
+	for _, kb := range []struct {
+		name string
+		opts []Option
+	}{{"no knowledge base", nil}, {"seeded knowledge base", []Option{WithKnowledgeBase(seeded)}}} {
+		for _, tt := range tests {
+			t.Run(kb.name+"/"+tt.file, func(t *testing.T) {
+				rep, err := Analyze(context.Background(), filepath.Join(dir, tt.file), kb.opts...)
+				require.NoError(t, err)
+				require.NotNil(t, rep.Verdict)
+				assert.Contains(t, tt.levels, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
+				require.NotNil(t, rep.Signature)
+				assert.Equal(t, tt.verified, rep.Signature.Verified, "%v", rep.Signature.Errors)
+				if tt.at != "" {
+					assert.Equal(t, tt.at, rep.Signature.VerifiedAt)
+					assert.True(t, rep.Signature.TimestampTrusted)
+				}
+			})
+		}
+	}
+}
+
+// TestGenuineSoftwareWithoutAnchors: with no trust anchors (report -roots
+// none) nothing verifies, and a Microsoft-signed file is unknown, not
+// suspicious: the chain cannot be checked, which contradicts nothing.
+func TestGenuineSoftwareWithoutAnchors(t *testing.T) {
+	dir := saferwallTestDir(t)
+	for _, f := range []string{"kernel32.dll", "amdxata.sys", "pwsh.exe"} {
+		rep, err := Analyze(context.Background(), filepath.Join(dir, f), WithRoots(nil))
+		require.NoError(t, err)
+		assert.False(t, rep.Signature.Verified)
+		assert.Equal(t, reputation.Unknown, rep.Verdict.Level, "%s: %+v", f, rep.Verdict.Reasons)
+		assert.Contains(t, reasonDetails(rep), "no trust anchors were given")
+	}
+}
