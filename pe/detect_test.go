@@ -265,6 +265,7 @@ func TestDetectSamples(t *testing.T) {
 		"mui/fr-FR/app.exe.mui":                 {lang: "Unknown"},
 		"mui/ja-JP/app.exe.mui":                 {lang: "Unknown"},
 		"mui/de-DE/app.exe.mui":                 {lang: "Unknown"},
+		"version-langs.dll":                     {lang: "Unknown"},
 	}
 	samples := sampleBytes(t)
 	for name, b := range samples {

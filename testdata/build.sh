@@ -377,6 +377,18 @@ build_mui() {
 	done
 }
 
+# ---- RT_VERSION in several resource languages ---------------------------
+build_versions() {
+	log "version languages"
+	local w=$WORK/versions
+	mkdir -p "$w"
+	rc x86_64-w64-mingw32 "$SRC/rc/version-langs.rc" "$w/version-langs.o"
+	# A resource-only DLL, linked as the MUI satellites are.
+	x86_64-w64-mingw32-ld --dll -e 0 -s --no-insert-timestamp --subsystem windows \
+		--image-base=0x180000000 -T "$SRC/mui/resonly.ld" -o "$w/version-langs.dll" "$w/version-langs.o"
+	put "$w/version-langs.dll" pe/version-langs.dll
+}
+
 # ---- checks -------------------------------------------------------------
 check_all() {
 	log "checking"
@@ -404,6 +416,7 @@ build_nsis
 build_upx
 build_signed
 build_mui
+build_versions
 check_all
 
 log "done: $CHANGED file(s) written; $(du -sh "$PE" | cut -f1) in testdata/pe"

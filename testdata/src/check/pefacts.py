@@ -326,6 +326,7 @@ EXPECT = {
     "pe/mui/fr-FR/app.exe.mui": ("x64", "windows-gui", True, False),
     "pe/mui/ja-JP/app.exe.mui": ("x64", "windows-gui", True, False),
     "pe/mui/de-DE/app.exe.mui": ("x64", "windows-gui", True, False),
+    "pe/version-langs.dll": ("x64", "windows-gui", True, False),
 }
 
 MULTI = {  # the three tables of version-multi.rc, in file order
@@ -369,6 +370,12 @@ def check(all_facts):
         want(v["translations"] == ["040904b0", "041904b0", "041104b0"], name + ": translations")
         ffi = all_facts[name]["fixed_file_info"]
         want((ffi["file_version"], ffi["product_version"]) == ("1.2.3.4", "1.2.0.0"), name + ": fixed versions")
+    langs = all_facts["pe/version-langs.dll"]
+    want([(r["type"], r["lang"]) for r in langs["resources"]]
+         == [("RT_VERSION", "0x0401"), ("RT_VERSION", "0x0409"), ("RT_VERSION", "0x040c")],
+         "version-langs: RT_VERSION in ar-SA, en-US, fr-FR, in that order")
+    want([dict(t["entries"])["ProductName"] for t in langs["pefile_string_tables"]] == ["واين", "Wine", "Vin"],
+         "version-langs: one table per resource, pefile's first is Arabic")
     gui = all_facts["pe/mingw-gui-x64.exe"]["own"]["version"]
     want(sorted(gui) == ["0x0407", "0x0409"], "gui: two RT_VERSION languages")
     spoof = dict(all_facts["pe/spoof-msft.exe"]["own"]["version"]["0x0409"]["tables"][0]["entries"])
