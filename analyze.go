@@ -21,7 +21,12 @@ import (
 // file that is not a PE, its hashes and entropy with kind "not-pe"), and
 // its Errors list the same problems as the returned error. Test the error
 // with errors.Is: [pe.ErrNotPE], [pe.ErrPartial], [pe.ErrPanic],
-// [fs.ErrNotExist], [ErrNotRegular], or ctx's error.
+// [fs.ErrNotExist], [ErrNotRegular], [ErrSizeUnknown], or ctx's error.
+//
+// Only regular files are analysed (symbolic links are followed): a named
+// pipe, socket, device or directory is refused before it is opened, with
+// a [*NotRegularError]. A file that reports size 0 but holds data (/proc
+// and /sys) gives [ErrSizeUnknown].
 //
 // Files up to [WithMaxInMemory] bytes are read into a buffer the package
 // owns and reuses; hashing and parsing then run concurrently over the same
@@ -33,22 +38,37 @@ func Analyze(ctx context.Context, path string, opts ...Option) (*FileReport, err
 	if err != nil {
 		return rep, rep.fail(err)
 	}
-	f, err := os.Open(path)
-	if err != nil {
-		return rep, rep.fail(fmt.Errorf("filerep: %w", err))
-	}
-	defer f.Close()
-	st, err := f.Stat()
+	// Refuse what is not a regular file before opening it: opening a
+	// named pipe blocks until a writer comes, beyond the reach of ctx.
+	st, err := os.Stat(path)
 	if err != nil {
 		return rep, rep.fail(fmt.Errorf("filerep: %w", err))
 	}
 	if !st.Mode().IsRegular() {
-		return rep, rep.fail(fmt.Errorf("%w: %s (%s)", ErrNotRegular, path, st.Mode().Type()))
+		return rep, rep.fail(&NotRegularError{Path: path, Mode: st.Mode()})
+	}
+	f, err := openFile(path)
+	if err != nil {
+		return rep, rep.fail(fmt.Errorf("filerep: %w", err))
+	}
+	defer f.Close()
+	// The path may name another file by now: check what was opened.
+	if st, err = f.Stat(); err != nil {
+		return rep, rep.fail(fmt.Errorf("filerep: %w", err))
+	}
+	if !st.Mode().IsRegular() {
+		return rep, rep.fail(&NotRegularError{Path: path, Mode: st.Mode()})
+	}
+	if st.Size() == 0 {
+		// Pseudo-files (/proc, /sys) say 0 and hold data.
+		var probe [1]byte
+		if n, _ := f.ReadAt(probe[:], 0); n > 0 {
+			return rep, rep.fail(fmt.Errorf("%w: %s reports size 0 but holds data (a pseudo-file, such as those under /proc, or a file written to while it was opened)", ErrSizeUnknown, path))
+		}
 	}
 	if c.satFS == nil {
 		c.satFS, c.satPath = os.DirFS(filepath.Dir(path)), filepath.Base(path)
 	}
-	c.localPath = path
 	return analyzeReaderAt(ctx, rep, f, st.Size(), &c)
 }
 
