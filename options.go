@@ -94,8 +94,11 @@ func (c *config) peOptions(fast bool) []pe.Option {
 }
 
 // WithLanguage sets the UI language (a BCP 47 tag such as "fr-FR") whose
-// .mui satellite supplies the localized fields of a language-neutral file.
-// Default "": the file's ultimate fallback language.
+// .mui satellite supplies the localized fields of a language-neutral file,
+// and for which the primary version strings are chosen among the file's
+// RT_VERSION languages (docs/report.md, "Version info: which language").
+// Default "": the file's ultimate fallback language; version strings in
+// en-US, else language-neutral, else the first.
 func WithLanguage(tag string) Option {
 	return func(c *config) error { c.lang = tag; return nil }
 }

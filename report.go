@@ -78,10 +78,12 @@ type Hashes struct {
 	AuthentihashSHA1 string `json:"authentihash_sha1,omitempty"` // SHA-1 form, as older catalogs list it: computed for signed files, with a knowledge base, or WithAuthentihash(true)
 }
 
-// VersionInfo is the version resource: the primary strings (the first
-// StringTable of the first RT_VERSION resource, as pefile and exiftool
-// report them), the fixed versions, and every StringTable in file order.
-// Other RT_VERSION resources (other languages) are in OtherLanguages.
+// VersionInfo is the version resource: the primary strings (from the
+// RT_VERSION resource and StringTable Windows would show for the UI
+// language, see [WithLanguage] and docs/report.md), the fixed versions of
+// that resource, and every StringTable of every RT_VERSION resource in
+// resource-directory order. The resources not chosen are also summarised
+// in OtherLanguages.
 type VersionInfo struct {
 	rsrc.VersionSummary
 	OtherLanguages []VersionResource `json:"other_languages,omitempty"`
