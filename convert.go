@@ -239,7 +239,8 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 	for _, e := range sig.Errors {
 		out.Errors = append(out.Errors, e.Error())
 	}
-	res, verr := sig.Verify(c.verifyOptions())
+	vopts := c.verifyOptionsFor(r.File.Kind)
+	res, verr := sig.Verify(vopts)
 	if verr != nil {
 		out.Errors = append(out.Errors, verr.Error())
 	}
@@ -272,7 +273,7 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 			if v != nil {
 				r.chain = classifyChain(v)
 				if r.chain.problem == reputation.ChainExpired {
-					r.chain = confirmExpired(sig, si.Signer.Certificate, c.verifyOptions(), r.chain)
+					r.chain = confirmExpired(sig, si.Signer.Certificate, vopts, r.chain)
 					if r.chain.problem != reputation.ChainExpired {
 						out.Errors = append(out.Errors, r.chain.err)
 					}

@@ -2,12 +2,14 @@ package filerep
 
 import (
 	"context"
+	"encoding/pem"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/filerep/filerep/pe/authenticode/roots"
 	"github.com/filerep/filerep/reputation"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -108,4 +110,54 @@ func TestGenuineSoftwareWithoutAnchors(t *testing.T) {
 		assert.Equal(t, reputation.Unknown, rep.Verdict.Level, "%s: %+v", f, rep.Verdict.Reasons)
 		assert.Contains(t, reasonDetails(rep), "no trust anchors were given")
 	}
+}
+
+// TestGenuineEFIVerdicts: UEFI images signed under Microsoft's UEFI CA
+// (shim) verify with the defaults, through the UEFI db authorities of the
+// bundle. Real images are read from FILEREP_REALPE (a folder; .ci/run
+// extracts Debian's shim-signed there) and skipped without it.
+func TestGenuineEFIVerdicts(t *testing.T) {
+	dir := os.Getenv("FILEREP_REALPE")
+	if dir == "" {
+		t.Skip("FILEREP_REALPE not set")
+	}
+	var files []string
+	_ = filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".efi.signed") {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if len(files) == 0 {
+		t.Skipf("no *.efi.signed under %s", dir)
+	}
+	for _, f := range files {
+		rep, err := Analyze(context.Background(), f)
+		require.NoError(t, err)
+		assert.Equal(t, "efi", string(rep.File.Kind), f)
+		assert.True(t, rep.Signature.Verified, "%s: %v", f, rep.Signature.Errors)
+		assert.Contains(t, rep.Signature.Root, "UEFI CA", f)
+		assert.Contains(t, []reputation.Level{reputation.Safe, reputation.LikelySafe}, rep.Verdict.Level, "%s: %+v", f, rep.Verdict.Reasons)
+		// The same image is not trusted by the Windows anchors alone.
+		rep, err = Analyze(context.Background(), f, WithTrustAnchors(windowsOnly(t)))
+		require.NoError(t, err)
+		assert.False(t, rep.Signature.Verified, f)
+	}
+}
+
+// windowsOnly is the default bundle without its UEFI db authorities.
+func windowsOnly(t *testing.T) *roots.Bundle {
+	t.Helper()
+	var rows []roots.Row
+	var pemData []byte
+	for _, a := range roots.Default().Anchors() {
+		if a.Purposes == roots.UEFI {
+			continue
+		}
+		rows = append(rows, a.Row)
+		pemData = append(pemData, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: a.Certificate.Raw})...)
+	}
+	b, err := roots.Load("test", pemData, rows)
+	require.NoError(t, err)
+	return b
 }

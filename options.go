@@ -24,6 +24,7 @@ type config struct {
 	policy      *reputation.Policy
 	telemetryOf func(sha256, name string) *stats.Summary
 	verify      authenticode.VerifyOptions // trust anchors; CurrentTime from WithVerifyTime
+	verifyEFI   authenticode.VerifyOptions // the same for EFI images, with UEFI db authorities
 	verifyTime  time.Time                  // WithVerifyTime
 	catalogDir  string                     // WithCatalogDir
 	findTree    bool                       // look for the Windows tree (and CatRoot) around the path
@@ -47,7 +48,7 @@ const DefaultMaxInMemory = 512 << 20
 
 func makeConfig(opts []Option) (config, error) {
 	c := config{maxInMemory: DefaultMaxInMemory, streamAbove: DefaultStreamAbove, headBytes: 4 << 20, limits: pe.DefaultLimits(),
-		verify: roots.Default().VerifyOptions(), findTree: true}
+		verify: roots.Default().VerifyOptions(), verifyEFI: roots.Default().UEFIVerifyOptions(), findTree: true}
 	for _, o := range opts {
 		if err := o(&c); err != nil {
 			return c, err
@@ -126,13 +127,14 @@ func WithoutSatellites() Option {
 // WithRoots replaces the trust anchors with pool, for code signing and
 // time stamping alike. By default the anchors are the embedded bundle of
 // package [roots] (the roots Windows code signing and time stamping end
-// in, each for its purposes); WithRoots(nil) or an empty pool means no
+// in, each for its purposes, and for EFI images the UEFI db authorities); WithRoots(nil) or an empty pool means no
 // anchors at all, so no signature verifies (integrity is still checked,
 // and a publisher claim is then unknown rather than contradicted). Trust
 // is never taken from the system store or the network.
 func WithRoots(pool *x509.CertPool) Option {
 	return func(c *config) error {
 		c.verify = authenticode.VerifyOptions{Roots: pool, TimestampRoots: pool, AtSigningTime: true}
+		c.verifyEFI = c.verify
 		return nil
 	}
 }
@@ -150,6 +152,7 @@ func WithRootCertificates(certs ...*x509.Certificate) Option {
 			pool.AddCert(cert)
 		}
 		c.verify = authenticode.VerifyOptions{Roots: pool, TimestampRoots: pool, LegacyRoots: certs, TimestampLegacyRoots: certs, AtSigningTime: true}
+		c.verifyEFI = c.verify
 		return nil
 	}
 }
@@ -162,7 +165,7 @@ func WithTrustAnchors(b *roots.Bundle) Option {
 		if b == nil {
 			return fmt.Errorf("%w: WithTrustAnchors: nil bundle", ErrOptions)
 		}
-		c.verify = b.VerifyOptions()
+		c.verify, c.verifyEFI = b.VerifyOptions(), b.UEFIVerifyOptions()
 		return nil
 	}
 }
@@ -175,9 +178,20 @@ func WithVerifyTime(t time.Time) Option {
 	return func(c *config) error { c.verifyTime = t; return nil }
 }
 
-// verifyOptions are the Authenticode options for one file.
-func (c *config) verifyOptions() authenticode.VerifyOptions {
-	o := c.verify
+// verifyOptions are the Authenticode options for Windows files and
+// catalogs.
+func (c *config) verifyOptions() authenticode.VerifyOptions { return c.withTime(c.verify) }
+
+// verifyOptionsFor are the Authenticode options for a file of kind k: EFI
+// images may also chain to the UEFI db authorities.
+func (c *config) verifyOptionsFor(k pe.Kind) authenticode.VerifyOptions {
+	if k == pe.KindEFI {
+		return c.withTime(c.verifyEFI)
+	}
+	return c.verifyOptions()
+}
+
+func (c *config) withTime(o authenticode.VerifyOptions) authenticode.VerifyOptions {
 	o.AtSigningTime = true
 	if !c.verifyTime.IsZero() {
 		o.CurrentTime = c.verifyTime

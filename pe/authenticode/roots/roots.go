@@ -53,13 +53,18 @@ const (
 	// TimeStamping: the root anchors time-stamping chains (EKU
 	// 1.3.6.1.5.5.7.3.8).
 	TimeStamping
+	// UEFI: a UEFI Secure Boot db authority. UEFI firmware trusts the
+	// certificates of its db directly, self-signed or not, for the
+	// images it boots; such an anchor is used for EFI images only
+	// ([Bundle.UEFIVerifyOptions]), never for Windows programs.
+	UEFI
 )
 
 // Has reports whether p includes every purpose of q.
 func (p Purpose) Has(q Purpose) bool { return q != 0 && p&q == q }
 
 // String names the purposes: "code-signing", "time-stamping",
-// "code-signing+time-stamping", or "none".
+// "code-signing+time-stamping", "uefi", or "none".
 func (p Purpose) String() string {
 	var s []string
 	if p.Has(CodeSigning) {
@@ -68,7 +73,10 @@ func (p Purpose) String() string {
 	if p.Has(TimeStamping) {
 		s = append(s, "time-stamping")
 	}
-	if rest := p &^ (CodeSigning | TimeStamping); rest != 0 {
+	if p.Has(UEFI) {
+		s = append(s, "uefi")
+	}
+	if rest := p &^ (CodeSigning | TimeStamping | UEFI); rest != 0 {
 		s = append(s, fmt.Sprintf("0x%02x", uint8(rest)))
 	}
 	if len(s) == 0 {
@@ -212,4 +220,21 @@ func (b *Bundle) VerifyOptions() authenticode.VerifyOptions {
 		TimestampLegacyRoots: b.Certificates(TimeStamping),
 		AtSigningTime:        true,
 	}
+}
+
+// UEFIVerifyOptions is [Bundle.VerifyOptions] for EFI images: signer
+// chains may also end in the bundle's UEFI db authorities, as they do in
+// firmware (shim is signed under Microsoft Corporation UEFI CA 2011).
+func (b *Bundle) UEFIVerifyOptions() authenticode.VerifyOptions {
+	o := b.VerifyOptions()
+	pool := x509.NewCertPool()
+	var certs []*x509.Certificate
+	for _, a := range b.anchors {
+		if a.Purposes.Has(CodeSigning) || a.Purposes.Has(UEFI) {
+			pool.AddCert(a.Certificate)
+			certs = append(certs, a.Certificate)
+		}
+	}
+	o.Roots, o.LegacyRoots = pool, certs
+	return o
 }

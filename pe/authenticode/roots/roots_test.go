@@ -46,7 +46,11 @@ var pinned = []struct{ name, sha256, sha1 string }{
 	{"Go Daddy Class 2 Certification Authority", "c3846bf24b9e93ca64274c0ec67c1ecc5e024ffcacd2d74019350e81fe546ae4", "2796bae63f1801e277261ba0d77770028f20eee4"},
 	{"Go Daddy Root Certificate Authority - G2", "45140b3247eb9cc8c5b4f0d7b53091f73292089e6e5a63e2749dd3aca9198eda", "47beabc922eae80e78783462a79f45c254fde68b"},
 	{"Starfield Class 2 Certification Authority", "1465fa205397b876faa6f0a9958e5590e40fcc7faa4fb7c2c8677521fb5fb658", "ad7e1c28b064ef8f6003402014c3d0e3370eb58a"},
-	{"Starfield Root Certificate Authority - G2", "2ce1cb0bf9d2f9e102993fbe215152c3b2dd0cabde1c68e5319b839154dbb7f5", "b51c067cee2b0c3df855ab2d92f4fe39d4e70f0e"}}
+	{"Starfield Root Certificate Authority - G2", "2ce1cb0bf9d2f9e102993fbe215152c3b2dd0cabde1c68e5319b839154dbb7f5", "b51c067cee2b0c3df855ab2d92f4fe39d4e70f0e"},
+	// UEFI db authorities: SHA-1 as published in UEFI db listings
+	// (46DEF63B… and B5EEB4A6…).
+	{"Microsoft Corporation UEFI CA 2011", "48e99b991f57fc52f76149599bff0a58c47154229b9f8d603ac40d3500248507", "46def63b5ce61cf8ba0de2e6639c1019d0ed14f3"},
+	{"Microsoft UEFI CA 2023", "f6124e34125bee3fe6d79a574eaa7b91c0e7bd9d929c1a321178efd611dad901", "b5eeb4a6706048073f0ed296e7f580a790b59eaa"}}
 
 // windowsThumbprints are the SHA-1 thumbprints ../shared/pki/README.md
 // gives for the four Microsoft roots, as Windows shows them.
@@ -99,6 +103,9 @@ func TestPinnedFingerprints(t *testing.T) {
 
 func TestRootsAreSelfSigned(t *testing.T) {
 	for _, a := range Default().Anchors() {
+		if a.Purposes == UEFI {
+			continue // db authorities, trusted as they are (TestUEFIAnchors)
+		}
 		c := a.Certificate
 		assert.True(t, bytes.Equal(c.RawIssuer, c.RawSubject), "%s: issuer is not the subject", a.Name)
 		var err error
@@ -120,8 +127,11 @@ func TestTable(t *testing.T) {
 	seen := map[string]bool{}
 	for _, r := range Table() {
 		assert.NotEmpty(t, r.Name)
-		assert.NotZero(t, r.Purposes&(CodeSigning|TimeStamping), r.Name)
-		assert.Zero(t, r.Purposes&^(CodeSigning|TimeStamping), r.Name)
+		assert.NotZero(t, r.Purposes&(CodeSigning|TimeStamping|UEFI), r.Name)
+		assert.Zero(t, r.Purposes&^(CodeSigning|TimeStamping|UEFI), r.Name)
+		if r.Purposes.Has(UEFI) {
+			assert.Equal(t, UEFI, r.Purposes, "%s: a UEFI db authority anchors nothing else", r.Name)
+		}
 		assert.Len(t, r.SHA256, 64, r.Name)
 		assert.Len(t, r.SHA1, 40, r.Name)
 		assert.Contains(t, r.Source, ";", "%s: the source must name a second, independent check", r.Name)
@@ -190,4 +200,32 @@ func TestLoadMismatch(t *testing.T) {
 	b, err := Load("x", nil, nil)
 	require.NoError(t, err)
 	assert.Empty(t, b.Anchors())
+}
+
+// TestUEFIAnchors: the UEFI db authorities are CAs issued under
+// Microsoft's Third Party Marketplace root (2011) or by Microsoft (2023),
+// and only the EFI options trust them.
+func TestUEFIAnchors(t *testing.T) {
+	b := Default()
+	var n int
+	for _, a := range b.Anchors() {
+		if a.Purposes != UEFI {
+			continue
+		}
+		n++
+		assert.True(t, a.Certificate.IsCA, a.Name)
+		assert.Contains(t, a.Certificate.Subject.CommonName, "UEFI CA", a.Name)
+		assert.Equal(t, "Microsoft Corporation", a.Certificate.Subject.Organization[0], a.Name)
+		assert.Empty(t, b.Certificates(CodeSigning)[0:0])
+		for _, c := range b.Certificates(CodeSigning) {
+			assert.False(t, c.Equal(a.Certificate), "%s must not anchor Windows code signing", a.Name)
+		}
+		found := false
+		for _, c := range b.UEFIVerifyOptions().LegacyRoots {
+			found = found || c.Equal(a.Certificate)
+		}
+		assert.True(t, found, "%s missing from the EFI options", a.Name)
+	}
+	assert.Equal(t, 2, n)
+	assert.Equal(t, "uefi", UEFI.String())
 }

@@ -3,7 +3,7 @@ package roots
 // BundleVersion names the revision of the embedded bundle: the date its
 // list was last reviewed and a counter for changes on the same day. It
 // changes whenever a root is added, removed or changes purposes.
-const BundleVersion = "2026-12-02.1"
+const BundleVersion = "2026-12-02.2"
 
 // Sources of the certificates and of the second, independent check of
 // each fingerprint (see README.md).
@@ -97,4 +97,17 @@ var table = []Row{
 		"1465fa205397b876faa6f0a9958e5590e40fcc7faa4fb7c2c8677521fb5fb658", "ad7e1c28b064ef8f6003402014c3d0e3370eb58a", srcMozillaWindows},
 	{"Starfield Root Certificate Authority - G2", CodeSigning | TimeStamping,
 		"2ce1cb0bf9d2f9e102993fbe215152c3b2dd0cabde1c68e5319b839154dbb7f5", "b51c067cee2b0c3df855ab2d92f4fe39d4e70f0e", srcMozillaFallback},
+
+	// UEFI Secure Boot db authorities. They are not self-signed roots:
+	// UEFI firmware trusts the certificates in its db variable directly,
+	// and these two sign the third-party UEFI images (shim, option ROMs)
+	// that PCs boot. They anchor chains of EFI images only.
+	{"Microsoft Corporation UEFI CA 2011", UEFI,
+		"48e99b991f57fc52f76149599bff0a58c47154229b9f8d603ac40d3500248507", "46def63b5ce61cf8ba0de2e6639c1019d0ed14f3",
+		"Debian shim-signed 1.51~1+deb12u1 (usr/lib/shim/shimx64.efi.signed, certificate carried in its signature); " +
+			"SHA-1 thumbprint also in public UEFI db listings and secure-boot provisioning scripts on GitHub (sbsiglist/sha1sum checks)"},
+	{"Microsoft UEFI CA 2023", UEFI,
+		"f6124e34125bee3fe6d79a574eaa7b91c0e7bd9d929c1a321178efd611dad901", "b5eeb4a6706048073f0ed296e7f580a790b59eaa",
+		"Debian shim-signed 1.51~1+deb12u1 (usr/lib/shim/shimx64.efi.signed, certificate carried in its signature); " +
+			"SHA-1 thumbprint also in public UEFI db listings and secure-boot provisioning scripts on GitHub (sbsiglist/sha1sum checks)" + "; SHA-256 also in a public signature-authority table"},
 }
