@@ -21,12 +21,14 @@ import (
 // file that is not a PE, its hashes and entropy with kind "not-pe"), and
 // its Errors list the same problems as the returned error. Test the error
 // with errors.Is: [pe.ErrNotPE], [pe.ErrPartial], [pe.ErrPanic],
-// [fs.ErrNotExist], [ErrNotRegular], [ErrSizeUnknown], or ctx's error.
+// [fs.ErrNotExist], [ErrNotRegular], [ErrShortRead], [ErrSizeUnknown], or
+// ctx's error.
 //
 // Only regular files are analysed (symbolic links are followed): a named
 // pipe, socket, device or directory is refused before it is opened, with
-// a [*NotRegularError]. A file that reports size 0 but holds data (/proc
-// and /sys) gives [ErrSizeUnknown].
+// a [*NotRegularError]. A file that shrinks while it is read gives
+// [ErrShortRead] and no hashes; a file that reports size 0 but holds data
+// (/proc and /sys) gives [ErrSizeUnknown].
 //
 // Files up to [WithMaxInMemory] bytes are read into a buffer the package
 // owns and reuses; hashing and parsing then run concurrently over the same
@@ -69,6 +71,7 @@ func Analyze(ctx context.Context, path string, opts ...Option) (*FileReport, err
 	if c.satFS == nil {
 		c.satFS, c.satPath = os.DirFS(filepath.Dir(path)), filepath.Base(path)
 	}
+	c.localPath = path
 	return analyzeReaderAt(ctx, rep, f, st.Size(), &c)
 }
 
@@ -129,9 +132,9 @@ func analyzeReaderAt(ctx context.Context, rep *FileReport, r io.ReaderAt, size i
 		// that its signature can be checked.
 	}
 	p := getBuf(size)
-	if _, err := r.ReadAt(*p, 0); err != nil && !(errors.Is(err, io.EOF) && size == 0) {
+	if err := readFullAt(r, *p, 0, size, rep.File.Path); err != nil {
 		bufPool.Put(p)
-		return rep, rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, err))
+		return rep, rep.fail(err)
 	}
 	if analyzeBytes(ctx, rep, *p, c, false) {
 		bufPool.Put(p)
@@ -190,17 +193,17 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 // under the in-memory cap: the caller reads that one whole.
 func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int64, c *config) bool {
 	head := make([]byte, min(size, c.headBytes))
-	if _, err := r.ReadAt(head, 0); err != nil && !errors.Is(err, io.EOF) {
-		rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, err))
+	if err := readFullAt(r, head, 0, size, rep.File.Path); err != nil {
+		rep.fail(err)
 		return true
 	}
 	hf, herr := pe.Parse(ctx, head, c.peOptions(true)...)
 	if hf != nil && hf.HasCertificateTable() && size <= c.maxInMemory {
 		return false
 	}
-	prefix, img, err := readImage(r, size, head, hf, c)
+	prefix, img, headOnly, err := readImage(r, size, head, hf, c, rep.File.Path)
 	if err != nil {
-		rep.fail(fmt.Errorf("filerep: reading %s: %w", rep.File.Path, err))
+		rep.fail(err)
 		return true
 	}
 	var (
@@ -211,13 +214,15 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		rest := io.NewSectionReader(r, int64(len(prefix)), size-int64(len(prefix)))
+		rest := &exactReader{r: r, off: int64(len(prefix)), size: size, name: rep.File.Path}
 		sums, hashErr = hash.SumReader(ctx, io.MultiReader(bytes.NewReader(prefix), rest))
 	}()
 	f, perr, imageOnly := hf, herr, false
 	if img != nil {
 		if full, err := pe.Parse(ctx, img, c.peOptions(false)...); full != nil {
 			f, perr, imageOnly = full, err, true
+		} else {
+			headOnly = fmt.Sprintf("its PE image of %d bytes did not parse", len(img))
 		}
 	}
 	wg.Wait()
@@ -244,7 +249,7 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 		for i := range rep.Sections {
 			rep.Sections[i].Entropy = 0
 		}
-		rep.fail(fmt.Errorf("filerep: file of %d bytes is above the in-memory cap of %d and so is its image: only the headers were parsed, section entropy not computed", size, c.maxInMemory))
+		rep.fail(fmt.Errorf("filerep: file of %d bytes streamed, and %s: only the headers were parsed, section entropy not computed", size, headOnly))
 	}
 	return true
 }
@@ -252,22 +257,82 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 // readImage returns the bytes read from the start of a large file
 // (prefix: head, or the whole image when that is longer) and, when the
 // headers in head say where the PE image ends and it fits under the cap,
-// the image (a prefix of prefix); else img is nil.
-func readImage(r io.ReaderAt, size int64, head []byte, hf *pe.File, c *config) (prefix, img []byte, err error) {
-	if hf == nil || c.fast {
-		return head, nil, nil
+// the image (a prefix of prefix). Else img is nil and why says why the
+// image was not read (for a PE: what its end was compared with).
+func readImage(r io.ReaderAt, size int64, head []byte, hf *pe.File, c *config, name string) (prefix, img []byte, why string, err error) {
+	if hf == nil {
+		return head, nil, "", nil
+	}
+	if c.fast {
+		return head, nil, "WithFast reads no section of it", nil
 	}
 	end := hf.ImageEnd()
-	if end <= 0 || end > c.maxInMemory || end > size {
-		return head, nil, nil
+	switch {
+	case end <= 0:
+		return head, nil, "its headers do not say where its PE image ends", nil
+	case end > size:
+		return head, nil, fmt.Sprintf("its headers put the end of its PE image at byte %d, past the end of the file (%d bytes)", end, size), nil
+	case end > c.maxInMemory:
+		return head, nil, fmt.Sprintf("its PE image of %d bytes is above the in-memory cap of %d", end, c.maxInMemory), nil
 	}
 	if end <= int64(len(head)) {
-		return head, head[:end], nil // the image is all in the bytes already read
+		return head, head[:end], "", nil // the image is all in the bytes already read
 	}
 	img = make([]byte, end)
 	copy(img, head)
-	if _, err := r.ReadAt(img[len(head):], int64(len(head))); err != nil {
-		return nil, nil, err
+	if err := readFullAt(r, img[len(head):], int64(len(head)), size, name); err != nil {
+		return nil, nil, "", err
 	}
-	return img, img, nil
+	return img, img, "", nil
+}
+
+// readFullAt fills p from r at off. Any read that comes up short, with
+// io.EOF or (from a reader that breaks io.ReaderAt's contract) with no
+// error at all, is a [*ShortReadError] for a file of size bytes; other
+// errors are wrapped. A full read is fine even with io.EOF, which
+// io.ReaderAt allows at the end of the input.
+func readFullAt(r io.ReaderAt, p []byte, off, size int64, name string) error {
+	n, err := r.ReadAt(p, off)
+	switch {
+	case n == len(p):
+		return nil
+	case err == nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return &ShortReadError{Name: name, Size: size, End: off + int64(max(n, 0))}
+	}
+	return fmt.Errorf("filerep: reading %s: %w", name, err)
+}
+
+// exactReader reads r from off to size as a stream. Where r ends early it
+// returns a [*ShortReadError], and goes on returning it: hash.SumReader
+// takes io.EOF from a reader as the end of the input, which would hash
+// the bytes read so far as if they were the whole file.
+type exactReader struct {
+	r         io.ReaderAt
+	off, size int64
+	name      string
+	err       error
+}
+
+func (e *exactReader) Read(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	if e.off >= e.size {
+		return 0, io.EOF
+	}
+	if int64(len(p)) > e.size-e.off {
+		p = p[:e.size-e.off]
+	}
+	n, err := e.r.ReadAt(p, e.off)
+	n = max(n, 0)
+	e.off += int64(n)
+	switch {
+	case n == len(p):
+		return n, nil
+	case err == nil || errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		e.err = &ShortReadError{Name: e.name, Size: e.size, End: e.off}
+	default:
+		e.err = fmt.Errorf("filerep: reading %s: %w", e.name, err)
+	}
+	return n, e.err
 }

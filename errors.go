@@ -3,6 +3,7 @@ package filerep
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 )
 
@@ -15,6 +16,13 @@ var ErrNotRegular = errors.New("filerep: not a regular file")
 
 // ErrOptions means an option was given a value it cannot take.
 var ErrOptions = errors.New("filerep: bad option")
+
+// ErrShortRead means a file held fewer bytes than its size: it shrank
+// while it was read, or the io.ReaderAt given to [AnalyzeReaderAt] holds
+// less than the size it was given with. The error is a [*ShortReadError]
+// and also wraps io.ErrUnexpectedEOF. The report then has no hashes:
+// they would describe bytes that were never read.
+var ErrShortRead = errors.New("filerep: short read")
 
 // ErrSizeUnknown means a file reports size 0 but yields bytes when read,
 // as the pseudo-files under /proc and /sys do: its size is unknown, so it
@@ -50,3 +58,20 @@ func (e *NotRegularError) Error() string {
 
 // Unwrap returns [ErrNotRegular].
 func (e *NotRegularError) Unwrap() error { return ErrNotRegular }
+
+// ShortReadError is the error for a short read: the data of Name ended at
+// offset End, before the Size bytes it was analysed with.
+type ShortReadError struct {
+	Name string // the file, as given
+	Size int64  // the size the file was analysed with
+	End  int64  // where its data ended: the first offset that could not be read
+}
+
+// Error says where the data ended and what was expected.
+func (e *ShortReadError) Error() string {
+	return fmt.Sprintf("%v: %s ended at byte %d of the %d expected (it shrank while being read, or its size was wrong)",
+		ErrShortRead, e.Name, e.End, e.Size)
+}
+
+// Unwrap returns [ErrShortRead] and io.ErrUnexpectedEOF.
+func (e *ShortReadError) Unwrap() []error { return []error{ErrShortRead, io.ErrUnexpectedEOF} }
