@@ -161,3 +161,23 @@ func windowsOnly(t *testing.T) *roots.Bundle {
 	require.NoError(t, err)
 	return b
 }
+
+// TestGenuineLegacyMicrosoftSignature: electron-winstaller's signtool.exe
+// (npm, from FILEREP_REALPE) is a Windows 7-era Microsoft tool: its
+// certificate expired in 2011, its PKCS#9 timestamp says 2010-03-19, and
+// its SHA-1 chain ends in Microsoft Root Authority (1997), a root with no
+// basicConstraints. It verifies at its timestamp and is not suspicious.
+func TestGenuineLegacyMicrosoftSignature(t *testing.T) {
+	dir := os.Getenv("FILEREP_REALPE")
+	f := filepath.Join(dir, "npm", "electron-winstaller", "package", "vendor", "signtool.exe")
+	if _, err := os.Stat(f); dir == "" || err != nil {
+		t.Skip("no electron-winstaller signtool.exe under FILEREP_REALPE")
+	}
+	rep, err := Analyze(context.Background(), f)
+	require.NoError(t, err)
+	assert.True(t, rep.Signature.Verified, "%v", rep.Signature.Errors)
+	assert.Equal(t, "2010-03-19T17:49:35Z", rep.Signature.VerifiedAt)
+	assert.True(t, rep.Signature.TimestampTrusted)
+	assert.Contains(t, rep.Signature.Root, "CN=Microsoft Root Authority")
+	assert.Contains(t, []reputation.Level{reputation.Safe, reputation.LikelySafe}, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
+}

@@ -486,7 +486,10 @@ func legacyChain(leaf *x509.Certificate, carried []Certificate, roots []*x509.Ce
 			if cand.Equal(cur) || !bytes.Equal(cand.RawSubject, cur.RawIssuer) {
 				continue
 			}
-			if !cand.BasicConstraintsValid || !cand.IsCA {
+			// A trust anchor is trusted as the caller gave it (RFC 5280
+			// 6.1.1: its constraints are not path checks); Microsoft Root
+			// Authority (1997) has no basicConstraints at all.
+			if !isRoot(cand) && (!cand.BasicConstraintsValid || !cand.IsCA) {
 				continue
 			}
 			if cand.CheckSignature(cur.SignatureAlgorithm, cur.RawTBSCertificate, cur.Signature) != nil {
