@@ -7,10 +7,10 @@ import (
 	"slices"
 )
 
-// The state format, version 1 (integers are unsigned LEB128 varints unless
+// The state format, version 2 (integers are unsigned LEB128 varints unless
 // said otherwise):
 //
-//	magic "FRSTAT", version byte 1
+//	magic "FRSTAT", version byte 2
 //	samples, rejected reasons, string table
 //	files: kind (1 sha256, 2 name), key, samples, rejected reasons,
 //	       participants: key (16 bytes), n,
@@ -21,12 +21,17 @@ import (
 //	CRC-32C of all the above, 4 bytes little-endian
 //
 // Rejected reasons are written by name, so that adding a reason does not
-// change the format. The encoding is not canonical: equal states may
+// change the format. Version 2 changed no byte of the layout but what a
+// participant key digests: the identifier trimmed and case-folded
+// (participantID). Version 1 keys digest the identifier as sent, so a
+// version-1 state merged with a version-2 one could count a participant
+// twice under two spellings; version 1 is refused (re-aggregate its
+// samples). The encoding is not canonical: equal states may
 // marshal to different bytes (map order); their summaries are equal.
 
 const (
 	stateMagic   = "FRSTAT"
-	stateVersion = 1
+	stateVersion = 2
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)

@@ -53,6 +53,15 @@
 //     of the participants who report the property share it
 //     ([WithPropertyMinShare]): free text such as a command line or a path
 //     can name a user, and is only shown when it is typical.
+//   - A participant is a person's machine, not a spelling of its
+//     identifier: identifiers are compared without surrounding white
+//     space and without regard to case (Unicode simple case folding, as
+//     strings.EqualFold), so "p-0", "P-0" and "p-0 " are one participant.
+//     telemetry.md defines the identifier as opaque and stable per
+//     machine; a producer whose identifiers differ only in case (hex or
+//     GUID ids printed upper-case by one agent, lower-case by another) must
+//     not let one machine count twice towards the threshold. An
+//     identifier of white space alone is a missing participant.
 //   - The threshold counts unique participants across everything merged: a
 //     state keeps a 128-bit digest of each participant identifier per
 //     file, so two shards of 150 participants with 100 in common count 200,

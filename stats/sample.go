@@ -13,8 +13,11 @@ import (
 // is checked by [Sample.Validate] before [Aggregator.Add] keeps anything of
 // it, and Add keeps no reference to it.
 type Sample struct {
-	// Participant is an opaque identifier, stable per machine. Required.
-	// The aggregator keeps only a 128-bit digest of it.
+	// Participant is an opaque identifier, stable per machine. Required
+	// (white space alone is missing). Identifiers that differ only in
+	// case or in surrounding white space name the same participant (see
+	// the package documentation). The aggregator keeps only a 128-bit
+	// digest of it.
 	Participant string
 	// ObservedAt is when the sample was taken; zero if unknown. It is
 	// validated but not aggregated.
@@ -169,7 +172,7 @@ func (s *Sample) validateText(known uint32) *RejectError {
 // skips parsing a sha256 already seen valid; lim, if not nil, holds the
 // bounds for s's CPU count.
 func (s *Sample) validateCore(shaKnown bool, lim *[len(units)]float64) *RejectError {
-	if s.Participant == "" {
+	if id := s.Participant; id == "" || (isSpaceByte(id[0]) && strings.TrimSpace(id) == "") {
 		return reject(RejectMissingParticipant, "participant", "")
 	}
 	if e := checkString(s.Participant, "participant"); e != nil {

@@ -4,6 +4,8 @@ import (
 	"encoding/binary"
 	"math/bits"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // This file holds the aggregator's state: integer sums and counts kept per
@@ -389,10 +391,11 @@ func (f *fileState) newPart(key [16]byte) *part {
 }
 
 // participantKey is the participant's identity inside states: a 128-bit
-// digest of the identifier (see digest128). It is the same in every
-// process, version and platform, so shards agree.
+// digest of the identifier in the form participantID gives (see
+// digest128). It is the same in every process, version and platform, so
+// shards agree.
 func participantKey(id string) [16]byte {
-	h1, h2 := digest128(id)
+	h1, h2 := digest128(participantID(id))
 	var k [16]byte
 	binary.LittleEndian.PutUint64(k[:8], h1)
 	binary.LittleEndian.PutUint64(k[8:], h2)
@@ -628,4 +631,53 @@ func checkMergeFile(dst, src *fileState) bool {
 // share returns n/d, the one way every share is computed.
 func share(n, d int64) float64 {
 	return float64(n) / float64(d)
+}
+
+// participantID returns the form of a participant identifier that
+// identity is decided on: without surrounding white space (Unicode), each
+// letter case-folded as strings.EqualFold does (Unicode simple folding),
+// to lower case. "p-0", "P-0" and " p-0 " are one participant. The usual
+// identifier, lower-case ASCII without surrounding space, is returned as it
+// is, without allocating.
+func participantID(id string) string {
+	if id != "" && !isSpaceByte(id[0]) && !isSpaceByte(id[len(id)-1]) {
+		plain := true
+		for i := 0; i < len(id) && plain; i++ {
+			c := id[i]
+			plain = c < utf8.RuneSelf && (c < 'A' || c > 'Z')
+		}
+		if plain {
+			return id
+		}
+	}
+	t := strings.TrimSpace(id)
+	var b strings.Builder
+	b.Grow(len(t))
+	for _, r := range t {
+		b.WriteRune(foldRune(r))
+	}
+	return b.String()
+}
+
+// isSpaceByte reports whether c may start or end white space that
+// strings.TrimSpace removes (any non-ASCII byte may).
+func isSpaceByte(c byte) bool {
+	return c == ' ' || (c >= '\t' && c <= '\r') || c >= utf8.RuneSelf
+}
+
+// foldRune maps r to one representative of its case-folding orbit (the
+// runes unicode.SimpleFold cycles through): the lower case of the
+// smallest. K, k and U+212A KELVIN SIGN all give k.
+func foldRune(r rune) rune {
+	if r < utf8.RuneSelf {
+		if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		return r
+	}
+	m := r
+	for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+		m = min(m, f)
+	}
+	return unicode.ToLower(m)
 }
