@@ -18,6 +18,14 @@ import (
 // sha256, so reading FILE in sha256 order walks that index without sorting,
 // brings the copies of one file (the same file in many packages) together,
 // and appends to the knowledge base's hash index in order.
+//
+// That holds while every sha256 is written as the RDS writes it, in
+// upper-case hex: then the order of the text is the order of the hashes,
+// and rows of one file are neighbours. A row written otherwise (lower or
+// mixed case, surrounding white space) sorts elsewhere as text, and the
+// rows of one file would not meet: the later one would replace the
+// earlier. So a database with such rows, or without the index, is read in
+// the order of the normalised hash (a sort) instead.
 
 // nsrlPackage is what a FILE row needs from PKG and MFG.
 type nsrlPackage struct {
@@ -29,7 +37,11 @@ type nsrlPackage struct {
 // [WithTrust]): its three hashes, its file name, and the name, version and
 // manufacturer of the first package (by package_id order) that lists it.
 // Rows whose hashes are malformed are bad, reported by row number; further
-// rows of a file already imported are skipped.
+// rows of a file already imported are skipped. Rows are read in the order
+// of their sha256, compared as hashes (case and surrounding white space
+// ignored, as [NormalizeHash] does), so the row imported for a file is the
+// first of its rows in that order (ties: by the sha256 as written, then
+// sha1, md5, file name and package), whatever the spelling of the others.
 //
 // The NSRL file is opened read-only. A file that is not SQLite, or lacks
 // the FILE table and its columns, gives an error wrapping [ErrForeign]; a
@@ -67,13 +79,9 @@ func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption
 		return ImportResult{}, fail(err)
 	}
 
-	q := "SELECT sha256, sha1, md5, file_name, package_id FROM FILE"
-	ordered, err := nsrlOrderedScan(ctx, db, q+" ORDER BY sha256")
+	q, err := nsrlQuery(ctx, db)
 	if err != nil {
 		return ImportResult{}, fail(err)
-	}
-	if ordered {
-		q += " ORDER BY sha256"
 	}
 	rows, err := db.QueryContext(ctx, q)
 	if err != nil {
@@ -83,7 +91,7 @@ func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption
 
 	b := &batcher{ctx: ctx, w: w, cfg: cfg}
 	var row int64
-	var last string // sha256 of the previous row, when ordered
+	var last string // normalised sha256 of the previous good row
 	for rows.Next() {
 		row++
 		var s256, s1, m5, name sql.NullString
@@ -108,7 +116,7 @@ func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption
 			b.bad(row, nsrlText(s256, s1, m5, name), err.Error())
 			continue
 		}
-		if ordered && rec.SHA256 == last {
+		if rec.SHA256 == last {
 			b.res.Skipped++
 			continue
 		}
@@ -214,6 +222,35 @@ func nsrlPackages(ctx context.Context, db *sql.DB, cols map[string]map[string]bo
 		pkgs[id.Int64] = p
 	}
 	return pkgs, rows.Err()
+}
+
+// nsrlSpace lists, for SQLite's trim(), the characters strings.TrimSpace
+// removes (Unicode White_Space), so that the sort key below trims what
+// NormalizeHash trims.
+const nsrlSpace = "char(9, 10, 11, 12, 13, 32, 133, 160, 5760, 8192, 8193, 8194, 8195, 8196, 8197, 8198, 8199, 8200, 8201, 8202, 8232, 8233, 8239, 8287, 12288)"
+
+// nsrlQuery returns the query that reads FILE with the rows of each file
+// together, in the order of the normalised sha256: by the index when every
+// sha256 is upper-case hex and the index exists, else by a sort on the
+// normalised text (upper-case, trimmed: for a valid hash that is the
+// hash's order and identity; malformed rows are bad whatever their place).
+func nsrlQuery(ctx context.Context, db *sql.DB) (string, error) {
+	const q = "SELECT sha256, sha1, md5, file_name, package_id FROM FILE"
+	indexed, err := nsrlOrderedScan(ctx, db, q+" ORDER BY sha256")
+	if err != nil {
+		return "", err
+	}
+	if indexed {
+		var respelled bool
+		// Any character but upper-case hex digits.
+		if err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM FILE WHERE sha256 GLOB '*[^0-9A-F]*')").Scan(&respelled); err != nil {
+			return "", err
+		}
+		if !respelled {
+			return q + " ORDER BY sha256", nil
+		}
+	}
+	return q + " ORDER BY upper(trim(sha256, " + nsrlSpace + ")), sha256, sha1, md5, file_name, package_id", nil
 }
 
 // nsrlOrderedScan reports whether SQLite can run q (which ends in ORDER BY

@@ -148,27 +148,20 @@ func TestImportNSRL(t *testing.T) {
 				assert.Contains(t, res.Bad[0].Reason, "bad hash")
 				assert.Contains(t, res.Bad[0].Text, "NOT-A-SHA1")
 				assert.Positive(t, res.Bad[0].Line)
-				if pk {
-					// Read in sha256 order: the second alg.exe row is a
-					// duplicate, skipped.
-					assert.Equal(t, int64(42), res.Imported)
-					assert.Equal(t, int64(1), res.Skipped)
-				} else {
-					// Unordered: the duplicate replaces the first.
-					assert.Equal(t, int64(43), res.Imported)
-					assert.Equal(t, int64(0), res.Skipped)
-				}
+				// Read in sha256 order, with the index or by a sort
+				// without it: the second alg.exe row is a duplicate,
+				// skipped.
+				assert.Equal(t, int64(42), res.Imported)
+				assert.Equal(t, int64(1), res.Skipped)
 				assert.Equal(t, (res.Imported+7)/8, res.Batches)
 
 				got, err := kb.Files(ctx, algMD5)
 				require.NoError(t, err)
 				require.Len(t, got, 1)
-				if pk {
-					// The first copy in index order: same hashes, so by name;
-					// "ALG.EXE" sorts before "alg.exe".
-					assert.Equal(t, reputation.FileRecord{MD5: algMD5, SHA1: algSHA1, SHA256: algSHA256, Name: "ALG.EXE",
-						Product: "Example Suite", Version: "2.0", Publisher: "Example Software", Source: "nsrl", Trust: reputation.TrustKnown}, got[0])
-				}
+				// The first copy in sha256 order: same hashes, so by name;
+				// "ALG.EXE" sorts before "alg.exe".
+				assert.Equal(t, reputation.FileRecord{MD5: algMD5, SHA1: algSHA1, SHA256: algSHA256, Name: "ALG.EXE",
+					Product: "Example Suite", Version: "2.0", Publisher: "Example Software", Source: "nsrl", Trust: reputation.TrustKnown}, got[0])
 				_, s1, _ := nsrlHashes("nsrl-7")
 				got, err = kb.Files(ctx, s1)
 				require.NoError(t, err)
@@ -343,5 +336,49 @@ func TestImportNSRLCorrupt(t *testing.T) {
 		require.NoError(t, serr)
 		assert.Equal(t, res.Imported, st.Files, "damage from page %d: the result counts what was committed", start+1)
 		t.Logf("damage from page %d: %+v, %v", start+1, res, err)
+	}
+}
+
+// Rows whose sha256 differ only in case or surrounding white space are one
+// file: the first row read is imported whole (its SHA-1 and MD5 with it),
+// later ones are skipped, with or without FILE's primary key.
+func TestImportNSRLHashSpelling(t *testing.T) {
+	up, _, _ := nsrlHashes("spelled")
+	rows := []nsrlFile{
+		{strings.ToLower(up), strings.Repeat("2", 40), strings.Repeat("2", 32), "lower.exe", 2},
+		{up, strings.Repeat("1", 40), strings.Repeat("1", 32), "upper.exe", 1},
+		{" " + up, strings.Repeat("3", 40), strings.Repeat("3", 32), "space.exe", 2},
+		{"\u00a0" + up + "\t", strings.Repeat("4", 40), strings.Repeat("4", 32), "nbsp.exe", 2},
+		{up[:60] + strings.ToLower(up[60:]), strings.Repeat("5", 40), strings.Repeat("5", 32), "mixed.exe", 2},
+	}
+	other, s1, m5 := nsrlHashes("other")
+	rows = append(rows, nsrlFile{other, s1, m5, "other.exe", 1}, nsrlFile{strings.ToLower(other), s1, m5, "other-again.exe", 1})
+	for _, pk := range []bool{true, false} {
+		path := newNSRL(t, rows, pk)
+		for kind, kb := range kbs(t) {
+			t.Run(fmt.Sprintf("%s/pk=%v", kind, pk), func(t *testing.T) {
+				ctx := context.Background()
+				res, err := reputation.ImportNSRL(ctx, kb, path, reputation.WithBatchSize(2))
+				require.NoError(t, err)
+				assert.Equal(t, int64(2), res.Imported)
+				assert.Equal(t, int64(5), res.Skipped)
+				assert.Zero(t, res.BadCount)
+				got, err := kb.Files(ctx, up)
+				require.NoError(t, err)
+				require.Len(t, got, 1)
+				// Read in order of the normalised hash, then of the
+				// hash as written: the row with the leading space first.
+				assert.Equal(t, "space.exe", got[0].Name)
+				assert.Equal(t, strings.Repeat("3", 40), got[0].SHA1, "the hashes of the row kept, not of a later one")
+				assert.Equal(t, strings.Repeat("3", 32), got[0].MD5)
+				for _, later := range []string{"1", "2", "4", "5"} {
+					_, err := kb.Files(ctx, strings.Repeat(later, 40))
+					assert.ErrorIs(t, err, reputation.ErrNotFound, "SHA-1 of a skipped row")
+				}
+				got, err = kb.Files(ctx, other)
+				require.NoError(t, err)
+				assert.Equal(t, "other.exe", got[0].Name)
+			})
+		}
 	}
 }
