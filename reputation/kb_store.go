@@ -135,6 +135,7 @@ type StoreOption func(*storeConfig) error
 
 type storeConfig struct {
 	readOnly    bool
+	immutable   bool
 	busyTimeout time.Duration
 	cacheMiB    int
 	path        string
@@ -145,6 +146,19 @@ type storeConfig struct {
 // read-write. [Create] rejects it.
 func WithReadOnly() StoreOption {
 	return func(c *storeConfig) error { c.readOnly = true; return nil }
+}
+
+// WithImmutable opens the store read-only as an immutable file (SQLite's
+// immutable=1): without locks and without creating the -wal and -shm
+// files that a read-only open of a WAL database otherwise leaves beside
+// it, so that a lookup leaves the file's directory as it was, even when
+// the file is damaged. It is only for a file that no process writes while
+// it is open and that has no -wal file: committed changes still in a -wal
+// file are not seen, and a writer's checkpoint could change pages under a
+// read. examples/kb uses it for its lookups when neither file exists.
+// It implies [WithReadOnly].
+func WithImmutable() StoreOption {
+	return func(c *storeConfig) error { c.readOnly, c.immutable = true, true; return nil }
 }
 
 // WithBusyTimeout sets how long a write waits for another process that
@@ -220,6 +234,9 @@ func (c storeConfig) dsn(path, mode string) string {
 	fmt.Fprintf(&b, "&_pragma=cache_size(%d)", -c.cacheMiB*1024)
 	b.WriteString("&_pragma=synchronous(FULL)&_pragma=foreign_keys(0)&_pragma=trusted_schema(0)")
 	if mode == "ro" {
+		if c.immutable {
+			b.WriteString("&immutable=1")
+		}
 		b.WriteString("&_pragma=query_only(1)")
 	} else {
 		b.WriteString("&_txlock=immediate")

@@ -31,6 +31,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"strings"
@@ -111,14 +112,41 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // open opens the knowledge base named by -db, or the default one.
+//
+// A lookup (readOnly) must leave the knowledge base's directory as it
+// was, even when the file is damaged: a read-only open of a WAL database
+// creates -wal and -shm files that only a writer removes. So when neither
+// exists (no process has the file open for writing, and no committed
+// change waits in a -wal file) the file is opened immutable, which
+// creates neither; else read-only through the existing WAL, so that a
+// writer's commits are seen.
 func (a *app) open(readOnly bool, opts ...reputation.StoreOption) (*reputation.Store, error) {
+	path := a.db
+	if path == "" {
+		p, err := reputation.DefaultPath()
+		if err != nil {
+			return nil, err
+		}
+		path = p
+	}
 	if readOnly {
-		opts = append(opts, reputation.WithReadOnly())
+		if exists(path) && !exists(path+"-wal") && !exists(path+"-shm") {
+			opts = append(opts, reputation.WithImmutable())
+		} else {
+			opts = append(opts, reputation.WithReadOnly())
+		}
 	}
 	if a.db == "" {
 		return reputation.Default(opts...)
 	}
 	return reputation.Open(a.db, opts...)
+}
+
+// exists reports whether something is at path (an error other than "not
+// there" counts as there, which keeps the cautious read-only open).
+func exists(path string) bool {
+	_, err := os.Lstat(path)
+	return !errors.Is(err, fs.ErrNotExist)
 }
 
 func (a *app) create(ctx context.Context, args []string) error {
