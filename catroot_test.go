@@ -153,3 +153,15 @@ func reasonDetails(rep *FileReport) string {
 	}
 	return out
 }
+
+// TestDefaultAnchorsShared: the default options share one pool across
+// files, so a Windows tree's catalogs are indexed once with the defaults
+// too.
+func TestDefaultAnchorsShared(t *testing.T) {
+	a, err := makeConfig(nil)
+	require.NoError(t, err)
+	b, err := makeConfig(nil)
+	require.NoError(t, err)
+	assert.Same(t, a.verify.Roots, b.verify.Roots)
+	assert.Same(t, a.verifyEFI.Roots, b.verifyEFI.Roots)
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/filerep/filerep/pe"
@@ -43,12 +44,19 @@ type config struct {
 	limits      pe.Limits
 }
 
+// defaultVerify builds the default anchors' options once: their pools
+// are shared by every file, and the catalog index is keyed by them.
+var defaultVerify = sync.OnceValues(func() (authenticode.VerifyOptions, authenticode.VerifyOptions) {
+	return roots.Default().VerifyOptions(), roots.Default().UEFIVerifyOptions()
+})
+
 // DefaultMaxInMemory is the default of [WithMaxInMemory]: 512 MiB.
 const DefaultMaxInMemory = 512 << 20
 
 func makeConfig(opts []Option) (config, error) {
 	c := config{maxInMemory: DefaultMaxInMemory, streamAbove: DefaultStreamAbove, headBytes: 4 << 20, limits: pe.DefaultLimits(),
-		verify: roots.Default().VerifyOptions(), verifyEFI: roots.Default().UEFIVerifyOptions(), findTree: true}
+		findTree: true}
+	c.verify, c.verifyEFI = defaultVerify()
 	for _, o := range opts {
 		if err := o(&c); err != nil {
 			return c, err
