@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/filerep/filerep"
+	"github.com/filerep/filerep/internal/textsafe"
 	"github.com/filerep/filerep/pe"
 	"github.com/schollz/progressbar/v3"
 	"golang.org/x/term"
@@ -70,14 +71,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if *resume {
 			var err error
 			if done, err = readDone(*out); err != nil {
-				fmt.Fprintln(stderr, "scan:", err)
+				fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error()))
 				return 1
 			}
 			flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
 		}
 		f, err := os.OpenFile(*out, flags, 0o644)
 		if err != nil {
-			fmt.Fprintln(stderr, "scan:", err)
+			fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error()))
 			return 1
 		}
 		defer f.Close()
@@ -90,7 +91,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	walkErrs := 0
 	paths := filerep.WalkFiles(fl.Args(), func(p string, err error) {
 		walkErrs++
-		fmt.Fprintf(stderr, "scan: %v\n", err)
+		fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error())) // paths may hold terminal controls
 	})
 	todo := func(yield func(string) bool) {
 		for p := range paths {
@@ -127,7 +128,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			continue // cut short by Ctrl-C: not a result, left for -resume
 		}
 		if err := enc.Encode(r.Report); err != nil { // one whole line per report
-			fmt.Fprintln(stderr, "scan:", err)
+			fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error()))
 			return 1
 		}
 		sum.Files++
@@ -146,7 +147,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	if err := bw.Flush(); err != nil {
-		fmt.Fprintln(stderr, "scan:", err)
+		fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error()))
 		return 1
 	}
 	sum.Wall = time.Since(start)
