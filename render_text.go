@@ -95,6 +95,9 @@ func (r *FileReport) WriteText(w io.Writer) error {
 	if r.Verdict != nil && r.Verdict.Statement != "" {
 		fmt.Fprintln(bw, safe(r.Verdict.Statement))
 	}
+	if r.File.HostPath != "" {
+		row("Path on its host", r.File.HostPath)
+	}
 	if r.TypicalPath != "" {
 		row("Typical file path", r.TypicalPath)
 	}
