@@ -34,8 +34,8 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
-	"strings"
 
+	"github.com/filerep/filerep/internal/textsafe"
 	"github.com/filerep/filerep/reputation"
 )
 
@@ -54,6 +54,11 @@ type app struct {
 	stdout io.Writer
 	stderr io.Writer
 }
+
+// safe escapes terminal controls in strings from the knowledge base
+// (imported names, paths, products) before they are printed as text; the
+// -json output keeps them as they are.
+var safe = textsafe.String
 
 // errUsage marks usage errors (exit code 2).
 var errUsage = errors.New("usage")
@@ -100,13 +105,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case err == nil:
 		return 0
 	case errors.Is(err, errUsage):
-		fmt.Fprintln(stderr, "kb:", err)
+		fmt.Fprintln(stderr, "kb:", safe(err.Error()))
 		fl.Usage()
 		return 2
 	case errors.Is(err, errMissing):
 		return 1
 	default:
-		fmt.Fprintln(stderr, "kb:", err)
+		fmt.Fprintln(stderr, "kb:", safe(err.Error()))
 		return 1
 	}
 }
@@ -240,7 +245,7 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 	}
 	fmt.Fprintf(a.stdout, "imported %d, skipped %d, bad %d, in %d transactions\n", res.Imported, res.Skipped, res.BadCount, res.Batches)
 	for _, b := range res.Bad {
-		fmt.Fprintf(a.stdout, "  line %d: %s: %q\n", b.Line, b.Reason, b.Text)
+		fmt.Fprintf(a.stdout, "  line %d: %s: %q\n", b.Line, safe(b.Reason), b.Text)
 	}
 	if n := res.BadCount - int64(len(res.Bad)); n > 0 {
 		fmt.Fprintf(a.stdout, "  … and %d more bad lines\n", n)
@@ -271,7 +276,7 @@ func (a *app) hash(ctx context.Context, hashes []string) error {
 			if a.asJSON {
 				a.printJSON(map[string]any{"hash": h, "files": []reputation.FileRecord{}})
 			} else {
-				fmt.Fprintf(a.stdout, "%s: not found\n", h)
+				fmt.Fprintf(a.stdout, "%s: not found\n", safe(h))
 			}
 			continue
 		}
@@ -282,12 +287,12 @@ func (a *app) hash(ctx context.Context, hashes []string) error {
 			a.printJSON(map[string]any{"hash": h, "files": recs})
 			continue
 		}
-		fmt.Fprintf(a.stdout, "%s:\n", h)
+		fmt.Fprintf(a.stdout, "%s:\n", safe(h))
 		for _, r := range recs {
-			fmt.Fprintf(a.stdout, "  %-10s %-8s %s", r.Trust, r.Source, r.Name)
+			fmt.Fprintf(a.stdout, "  %-10s %-8s %s", r.Trust, safe(r.Source), safe(r.Name))
 			for _, f := range []struct{ k, v string }{{"product", r.Product}, {"version", r.Version}, {"publisher", r.Publisher}} {
 				if f.v != "" {
-					fmt.Fprintf(a.stdout, "  %s: %s", f.k, f.v)
+					fmt.Fprintf(a.stdout, "  %s: %s", f.k, safe(f.v))
 				}
 			}
 			fmt.Fprintln(a.stdout)
@@ -357,7 +362,7 @@ func (a *app) name(ctx context.Context, names []string) error {
 
 func (a *app) printName(info nameInfo) {
 	w := a.stdout
-	fmt.Fprintf(w, "%s:\n", info.Name)
+	fmt.Fprintf(w, "%s:\n", safe(info.Name))
 	if info.empty() {
 		fmt.Fprintln(w, "  not found")
 		return
@@ -369,31 +374,31 @@ func (a *app) printName(info nameInfo) {
 		fmt.Fprintln(w, "  Typical paths:")
 		for _, p := range tp.Paths {
 			if p.Count > 0 {
-				fmt.Fprintf(w, "    %s  (%d, %.1f%%)\n", p.Path, p.Count, 100*p.Share)
+				fmt.Fprintf(w, "    %s  (%d, %.1f%%)\n", safe(p.Path), p.Count, 100*p.Share)
 			} else {
-				fmt.Fprintf(w, "    %s\n", p.Path)
+				fmt.Fprintf(w, "    %s\n", safe(p.Path))
 			}
 		}
 	}
 	if len(info.Versions) > 0 {
 		fmt.Fprintln(w, "  Versions:")
 		for _, v := range info.Versions {
-			fmt.Fprintf(w, "    %s", v.Version)
+			fmt.Fprintf(w, "    %s", safe(v.Version))
 			if v.Product != "" {
-				fmt.Fprintf(w, "  %s", v.Product)
+				fmt.Fprintf(w, "  %s", safe(v.Product))
 			}
 			if v.SHA256 != "" {
-				fmt.Fprintf(w, "  sha256 %s", v.SHA256)
+				fmt.Fprintf(w, "  sha256 %s", safe(v.SHA256))
 			}
 			fmt.Fprintln(w)
 		}
 	}
 	if r := info.Relationships; r != nil {
 		if len(r.Parents) > 0 {
-			fmt.Fprintf(w, "  Parent processes: %s\n", strings.Join(r.Parents, ", "))
+			fmt.Fprintf(w, "  Parent processes: %s\n", textsafe.Join(r.Parents, ", "))
 		}
 		if len(r.Modules) > 0 {
-			fmt.Fprintf(w, "  Modules: %s\n", strings.Join(r.Modules, ", "))
+			fmt.Fprintf(w, "  Modules: %s\n", textsafe.Join(r.Modules, ", "))
 		}
 	}
 }
@@ -427,7 +432,7 @@ func (a *app) publisher(ctx context.Context, args []string) error {
 	if p.Thumbprint != "" {
 		by = "thumbprint " + p.Thumbprint
 	}
-	fmt.Fprintf(a.stdout, "trusted by %s: %s\n", by, p.Note)
+	fmt.Fprintf(a.stdout, "trusted by %s: %s\n", safe(by), safe(p.Note))
 	return nil
 }
 

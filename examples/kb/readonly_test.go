@@ -78,3 +78,20 @@ func TestReadOnlyCommandsSeeWriter(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	assert.Contains(t, out, "written.exe")
 }
+
+// TestTextEscapesImportedStrings: names imported from a hash list are
+// printed with their terminal controls escaped; -json keeps them.
+func TestTextEscapesImportedStrings(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "kb.sqlite")
+	code, _, _ := kb(t, "", "-db", db, "create", "-empty")
+	require.Equal(t, 0, code)
+	code, _, errs := kb(t, emptyMD5+" evil\x1b[2J\x07\u202eexe.txt\n", "-db", db, "import", "hashlist", "-")
+	require.Equal(t, 0, code, errs)
+	code, out, _ := kb(t, "", "-db", db, "hash", emptyMD5)
+	require.Equal(t, 0, code)
+	assert.Contains(t, out, `evil\x1b[2J\x07\u202eexe.txt`)
+	assert.NotContains(t, out, "\x1b")
+	assert.NotContains(t, out, "\u202e")
+	_, out, _ = kb(t, "", "-db", db, "-json", "hash", emptyMD5)
+	assert.Contains(t, out, `evil\u001b[2J\u0007`+"\u202e"+`exe.txt`)
+}
