@@ -44,19 +44,31 @@ const (
 // anomalies collects findings without duplicates, in the order found.
 type anomalies struct {
 	list  []Anomaly
-	seen  map[string]bool
+	seen  map[anomalyKey]bool
 	perID map[string]int
 }
+
+// anomalyKey identifies one finding for de-duplication.
+type anomalyKey struct{ id, msg string }
 
 // maxPerID caps the anomalies of one identifier: a file with 65535 bad
 // sections gets a few examples and a count, not 65535 lines.
 const maxPerID = 8
 
 func (a *anomalies) add(id, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	key := id + "\x00" + msg
+	if a.perID[id] > maxPerID {
+		// "more of the same" is already listed: nothing more will be, so
+		// neither format nor remember the message (a hostile import table
+		// raised 10 MB of distinct ones from a 53 KB file).
+		return
+	}
+	msg := format // repeated constant messages cost no allocation
+	if len(args) > 0 {
+		msg = fmt.Sprintf(format, args...)
+	}
+	key := anomalyKey{id, msg}
 	if a.seen == nil {
-		a.seen = make(map[string]bool)
+		a.seen = make(map[anomalyKey]bool)
 	}
 	if a.seen[key] {
 		return
