@@ -36,10 +36,16 @@ import (
 // parsed. Analyze is safe for concurrent use.
 func Analyze(ctx context.Context, path string, opts ...Option) (*FileReport, error) {
 	rep := newReport(path)
-	c, err := makeConfig(opts)
+	c, err := makeFileConfig(opts)
 	if err != nil {
 		return rep, rep.fail(err)
 	}
+	return analyzePath(ctx, rep, path, &c)
+}
+
+// analyzePath is Analyze once the options are applied; c is this call's
+// own copy.
+func analyzePath(ctx context.Context, rep *FileReport, path string, c *config) (*FileReport, error) {
 	// Refuse what is not a regular file before opening it: opening a
 	// named pipe blocks until a writer comes, beyond the reach of ctx.
 	st, err := os.Stat(path)
@@ -72,14 +78,14 @@ func Analyze(ctx context.Context, path string, opts ...Option) (*FileReport, err
 		c.satFS, c.satPath = os.DirFS(filepath.Dir(path)), filepath.Base(path)
 	}
 	c.localPath = path
-	return analyzeReaderAt(ctx, rep, f, st.Size(), &c)
+	return analyzeReaderAt(ctx, rep, f, st.Size(), c)
 }
 
 // AnalyzeReaderAt is [Analyze] for size bytes read from r; name is what the
 // report calls the file (its base name goes to file.name).
 func AnalyzeReaderAt(ctx context.Context, name string, r io.ReaderAt, size int64, opts ...Option) (*FileReport, error) {
 	rep := newReport(name)
-	c, err := makeConfig(opts)
+	c, err := makeFileConfig(opts)
 	if err != nil {
 		return rep, rep.fail(err)
 	}
@@ -91,12 +97,16 @@ func AnalyzeReaderAt(ctx context.Context, name string, r io.ReaderAt, size int64
 // background parse may still read b for a while: do not modify b).
 func AnalyzeBytes(ctx context.Context, name string, b []byte, opts ...Option) (*FileReport, error) {
 	rep := newReport(name)
-	c, err := makeConfig(opts)
+	c, err := makeFileConfig(opts)
 	if err != nil {
 		return rep, rep.fail(err)
 	}
+	return analyzeInMemory(ctx, rep, b, &c)
+}
+
+func analyzeInMemory(ctx context.Context, rep *FileReport, b []byte, c *config) (*FileReport, error) {
 	rep.File.Size = int64(len(b))
-	analyzeBytes(ctx, rep, b, &c, false)
+	analyzeBytes(ctx, rep, b, c, false)
 	return rep, rep.err()
 }
 

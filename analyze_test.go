@@ -222,12 +222,15 @@ func TestAnalyzeLocalized(t *testing.T) {
 	assert.Nil(t, rep.Localized)
 }
 
-func testRoots(t *testing.T) *x509.CertPool {
-	pem, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pki", "root-ca.pem"))
+// testRoots returns the committed test PKI's root certificate.
+func testRoots(t *testing.T) *x509.Certificate {
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pki", "root-ca.pem"))
 	require.NoError(t, err)
-	pool := x509.NewCertPool()
-	require.True(t, pool.AppendCertsFromPEM(pem))
-	return pool
+	blk, _ := pem.Decode(b)
+	require.NotNil(t, blk)
+	root, err := x509.ParseCertificate(blk.Bytes)
+	require.NoError(t, err)
+	return root
 }
 
 func TestAnalyzeSignatures(t *testing.T) {
@@ -325,18 +328,17 @@ func TestAnalyzeVerdictSigned(t *testing.T) {
 	assert.Contains(t, reasonSignals(rep), "unverifiable-claim")
 }
 
-func TestWithRootCertificates(t *testing.T) {
-	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "testdata", "pki", "root-ca.pem"))
-	require.NoError(t, err)
-	blk, _ := pem.Decode(b)
-	require.NotNil(t, blk)
-	root, err := x509.ParseCertificate(blk.Bytes)
-	require.NoError(t, err)
-	rep, err := Analyze(context.Background(), filepath.Join(testutil.RepoRoot(), "testdata", "pe", "signed-ts-mingw-console-x64.exe"), WithRootCertificates(root))
+func TestWithRoots(t *testing.T) {
+	rep, err := Analyze(context.Background(), filepath.Join(testutil.RepoRoot(), "testdata", "pe", "signed-ts-mingw-console-x64.exe"), WithRoots(testRoots(t)))
 	require.NoError(t, err)
 	assert.True(t, rep.Signature.Verified)
-	_, err = AnalyzeBytes(context.Background(), "x", nil, WithRootCertificates(nil))
+	_, err = AnalyzeBytes(context.Background(), "x", nil, WithRoots(nil))
 	require.ErrorIs(t, err, ErrOptions)
+	// No anchors at all: nothing verifies, and the reason says why.
+	rep, err = Analyze(context.Background(), filepath.Join(testutil.RepoRoot(), "testdata", "pe", "signed-ts-mingw-console-x64.exe"), WithRoots())
+	require.NoError(t, err)
+	assert.False(t, rep.Signature.Verified)
+	assert.Contains(t, strings.Join(rep.Signature.Errors, "\n"), "no roots supplied")
 }
 
 // countingReaderAt counts the bytes read through it.

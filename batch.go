@@ -23,6 +23,7 @@ type Result struct {
 // ([WithMaxInMemory]).
 func WithWorkers(n int) Option {
 	return func(c *config) error {
+		c.batchSetting()
 		if n < 1 {
 			return fmt.Errorf("%w: WithWorkers(%d): must be at least 1", ErrOptions, n)
 		}
@@ -34,7 +35,7 @@ func WithWorkers(n int) Option {
 // WithOrdered makes a batch yield results in input order. Default: in the
 // order files finish, which keeps every worker busy.
 func WithOrdered(ordered bool) Option {
-	return func(c *config) error { c.ordered = ordered; return nil }
+	return func(c *config) error { c.batchSetting(); c.ordered = ordered; return nil }
 }
 
 // AnalyzeAll analyses every path of paths with a pool of workers and
@@ -47,12 +48,20 @@ func WithOrdered(ordered bool) Option {
 // Read buffers are pooled across files, so a batch allocates about one
 // buffer per worker.
 func AnalyzeAll(ctx context.Context, paths iter.Seq[string], opts ...Option) iter.Seq[Result] {
-	return func(yield func(Result) bool) {
-		c, err := makeConfig(opts)
-		if err != nil {
+	c, err := makeConfig(opts)
+	if err != nil {
+		return func(yield func(Result) bool) {
 			yield(Result{Index: -1, Report: newReport(""), Err: err})
-			return
 		}
+	}
+	return analyzeAll(ctx, paths, &c)
+}
+
+// analyzeAll runs the batch with one configuration, built once: each file
+// gets its own copy of it.
+func analyzeAll(ctx context.Context, paths iter.Seq[string], shared *config) iter.Seq[Result] {
+	return func(yield func(Result) bool) {
+		c := *shared
 		workers := c.workers
 		if workers < 1 {
 			workers = runtime.GOMAXPROCS(0)
@@ -93,7 +102,8 @@ func AnalyzeAll(ctx context.Context, paths iter.Seq[string], opts ...Option) ite
 			go func() {
 				defer wg.Done()
 				for j := range jobs {
-					rep, err := Analyze(ctx, j.p, opts...)
+					fc := c
+					rep, err := analyzePath(ctx, newReport(j.p), j.p, &fc)
 					results <- Result{Index: j.i, Path: j.p, Report: rep, Err: err}
 				}
 			}()

@@ -279,7 +279,10 @@ func (r *FileReport) setSignature(f *pe.File, c *config) {
 					}
 				}
 				out.Root = r.chain.root
-				if !v.VerifiedAt.IsZero() {
+				// The time of a chain that verified, or that was checked
+				// at a timestamp's time; a failure at "now" would make
+				// every report of the file differ.
+				if !v.VerifiedAt.IsZero() && (v.Verified || v.UsedTimestamp) {
 					out.VerifiedAt = v.VerifiedAt.UTC().Format(time.RFC3339)
 				}
 			}

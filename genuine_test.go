@@ -104,7 +104,7 @@ func TestGenuineSoftwareVerdicts(t *testing.T) {
 func TestGenuineSoftwareWithoutAnchors(t *testing.T) {
 	dir := saferwallTestDir(t)
 	for _, f := range []string{"kernel32.dll", "amdxata.sys", "pwsh.exe"} {
-		rep, err := Analyze(context.Background(), filepath.Join(dir, f), WithRoots(nil))
+		rep, err := Analyze(context.Background(), filepath.Join(dir, f), WithRoots())
 		require.NoError(t, err)
 		assert.False(t, rep.Signature.Verified)
 		assert.Equal(t, reputation.Unknown, rep.Verdict.Level, "%s: %+v", f, rep.Verdict.Reasons)

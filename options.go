@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"reflect"
+	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -15,8 +18,14 @@ import (
 	"github.com/filerep/filerep/stats"
 )
 
-// Option configures Analyze. A bad value makes Analyze fail before any
-// work, with an error wrapping [ErrOptions].
+// Option configures an [Analyzer] ([New]) or one file
+// ([Analyzer.Analyze]). Most options are settings of the Analyzer: trust
+// anchors, knowledge base, policy, limits, language, read strategy. A few
+// are inputs of one file, and their doc says so: [WithHostPath],
+// [WithTelemetry], [WithSatellites], [WithoutSatellites]. [WithWorkers]
+// and [WithOrdered] apply to batches only. The package-level functions
+// take both kinds. A bad value, or an option of the wrong kind, is an
+// error wrapping [ErrOptions] before any work.
 type Option func(*config) error
 
 type config struct {
@@ -42,7 +51,16 @@ type config struct {
 	headBytes   int64
 	fast        bool
 	limits      pe.Limits
+
+	// Set by the option being applied, to check its kind.
+	isFileOpt, isBatchOpt bool
 }
+
+// fileInput marks the option being applied as an input of one file.
+func (c *config) fileInput() { c.isFileOpt = true }
+
+// batchSetting marks the option being applied as a batch setting.
+func (c *config) batchSetting() { c.isBatchOpt = true }
 
 // defaultVerify builds the default anchors' options once: their pools
 // are shared by every file, and the catalog index is keyed by them.
@@ -53,16 +71,75 @@ var defaultVerify = sync.OnceValues(func() (authenticode.VerifyOptions, authenti
 // DefaultMaxInMemory is the default of [WithMaxInMemory]: 512 MiB.
 const DefaultMaxInMemory = 512 << 20
 
-func makeConfig(opts []Option) (config, error) {
+func defaultConfig() config {
 	c := config{maxInMemory: DefaultMaxInMemory, streamAbove: DefaultStreamAbove, headBytes: 4 << 20, limits: pe.DefaultLimits(),
 		findTree: true}
 	c.verify, c.verifyEFI = defaultVerify()
+	return c
+}
+
+// optionKind says which options an apply accepts.
+type optionKind int
+
+const (
+	anyOption      optionKind = iota // package-level AnalyzeAll, tests
+	notBatch                         // package-level Analyze*: one file
+	settingsOnly                     // New
+	fileInputsOnly                   // Analyzer.Analyze*
+)
+
+// apply applies opts to c, refusing the kinds that do not belong.
+func (c *config) apply(opts []Option, accept optionKind) error {
 	for _, o := range opts {
-		if err := o(&c); err != nil {
-			return c, err
+		if o == nil {
+			return fmt.Errorf("%w: nil Option", ErrOptions)
+		}
+		c.isFileOpt, c.isBatchOpt = false, false
+		if err := o(c); err != nil {
+			return err
+		}
+		switch {
+		case accept == notBatch && c.isBatchOpt:
+			return fmt.Errorf("%w: %s applies to AnalyzeAll, not to one file", ErrOptions, optionName(o))
+		case accept == settingsOnly && c.isFileOpt:
+			return fmt.Errorf("%w: %s is an input of one file: give it to Analyzer.Analyze, not New", ErrOptions, optionName(o))
+		case accept == fileInputsOnly && !c.isFileOpt:
+			return fmt.Errorf("%w: %s is a setting of the Analyzer: give it to New, not to each file", ErrOptions, optionName(o))
 		}
 	}
-	return c, nil
+	c.isFileOpt, c.isBatchOpt = false, false
+	return nil
+}
+
+// optionName names the With… function that made o, for error messages.
+// The closure's symbol carries it, also when the With… call was inlined
+// into its caller (pkg.Caller.WithHostPath.func1).
+func optionName(o Option) string {
+	fn := runtime.FuncForPC(reflect.ValueOf(o).Pointer())
+	if fn == nil {
+		return "this option"
+	}
+	name := fn.Name()
+	if i := strings.LastIndex(name, "/"); i >= 0 {
+		name = name[i+1:]
+	}
+	for _, part := range strings.Split(name, ".") {
+		if strings.HasPrefix(part, "With") {
+			return part
+		}
+	}
+	return "this option"
+}
+
+func makeConfig(opts []Option) (config, error) {
+	c := defaultConfig()
+	return c, c.apply(opts, anyOption)
+}
+
+// makeFileConfig is makeConfig for one file: batch settings are refused.
+func makeFileConfig(opts []Option) (config, error) {
+	c := defaultConfig()
+	return c, c.apply(opts, notBatch)
 }
 
 // WithMaxInMemory caps the bytes of one file held in memory: a file above
@@ -115,9 +192,11 @@ func WithLanguage(tag string) Option {
 // WithSatellites tells AnalyzeBytes and AnalyzeReaderAt where the file
 // lies in a file tree (fsys, slash-separated path), so that the satellites
 // of a language-neutral file can be found beside it. Analyze does this by
-// itself with the file's own folder. Default: none.
+// itself with the file's own folder. Default: none. It is an input of one
+// file.
 func WithSatellites(fsys fs.FS, path string) Option {
 	return func(c *config) error {
+		c.fileInput()
 		if fsys == nil || path == "" {
 			return fmt.Errorf("%w: WithSatellites needs a file system and a path", ErrOptions)
 		}
@@ -127,38 +206,36 @@ func WithSatellites(fsys fs.FS, path string) Option {
 }
 
 // WithoutSatellites turns off the search for .mui satellites. Default: on
-// for Analyze.
+// for Analyze. It is an input of one file.
 func WithoutSatellites() Option {
-	return func(c *config) error { c.noSat = true; return nil }
+	return func(c *config) error { c.fileInput(); c.noSat = true; return nil }
 }
 
-// WithRoots replaces the trust anchors with pool, for code signing and
-// time stamping alike. By default the anchors are the embedded bundle of
+// WithRoots replaces the trust anchors with certs, trusted for code
+// signing and time stamping alike; chains signed with SHA-1, which
+// crypto/x509 refuses (Windows 7-era publishers and catalogs), are checked
+// link by link to them. By default the anchors are the embedded bundle of
 // package [roots] (the roots Windows code signing and time stamping end
-// in, each for its purposes, and for EFI images the UEFI db authorities); WithRoots(nil) or an empty pool means no
-// anchors at all, so no signature verifies (integrity is still checked,
-// and a publisher claim is then unknown rather than contradicted). Trust
-// is never taken from the system store or the network.
-func WithRoots(pool *x509.CertPool) Option {
+// in, each for its purposes, and for EFI images the UEFI db
+// authorities); WithRoots() with no certificate means no anchors at all,
+// so no signature verifies (integrity is still checked, and a publisher
+// claim is then unknown rather than contradicted). Trust is never taken
+// from the system store or the network.
+func WithRoots(certs ...*x509.Certificate) Option {
 	return func(c *config) error {
-		c.verify = authenticode.VerifyOptions{Roots: pool, TimestampRoots: pool, AtSigningTime: true}
-		c.verifyEFI = c.verify
-		return nil
-	}
-}
-
-// WithRootCertificates is [WithRoots] from certificates. It also lets
-// chains signed with SHA-1, which crypto/x509 refuses (Windows 7-era
-// publishers and catalogs), be checked link by link to these roots.
-func WithRootCertificates(certs ...*x509.Certificate) Option {
-	return func(c *config) error {
+		if len(certs) == 0 {
+			c.verify = authenticode.VerifyOptions{AtSigningTime: true}
+			c.verifyEFI = c.verify
+			return nil
+		}
 		pool := x509.NewCertPool()
 		for _, cert := range certs {
 			if cert == nil {
-				return fmt.Errorf("%w: WithRootCertificates: nil certificate", ErrOptions)
+				return fmt.Errorf("%w: WithRoots: nil certificate", ErrOptions)
 			}
 			pool.AddCert(cert)
 		}
+		certs := append([]*x509.Certificate(nil), certs...)
 		c.verify = authenticode.VerifyOptions{Roots: pool, TimestampRoots: pool, LegacyRoots: certs, TimestampLegacyRoots: certs, AtSigningTime: true}
 		c.verifyEFI = c.verify
 		return nil
@@ -287,20 +364,34 @@ func WithKnowledgeBase(kb reputation.KnowledgeBase) Option {
 // e.g. `C:\Windows\System32\alg.exe`, for the typical-path signals.
 // Default: the analysed path when it is a Windows path (drive letter, UNC
 // or %VAR% prefix: reputation.IsWindowsPath), else unknown.
+//
+// It is an input of one file.
 func WithHostPath(p string) Option {
-	return func(c *config) error { c.obs.Path = p; return nil }
+	return func(c *config) error { c.fileInput(); c.obs.Path = p; return nil }
 }
 
 // WithTelemetry gives the verdict the crowd telemetry summary of the file
 // (prevalence) and fills the report's typical path from it. Default: none.
+//
+// It is an input of one file; [WithTelemetrySource] is the Analyzer
+// setting that looks each file's summary up.
 func WithTelemetry(s *stats.Summary) Option {
-	return func(c *config) error { c.obs.Telemetry = s; return nil }
+	return func(c *config) error { c.fileInput(); c.obs.Telemetry = s; return nil }
 }
 
 // WithPolicy replaces the verdict's weights and thresholds
 // (reputation.DefaultPolicy by default).
+//
+// The policy is checked here ([reputation.Policy.Validate]): start from
+// [reputation.DefaultPolicy] and change what you need.
 func WithPolicy(p reputation.Policy) Option {
-	return func(c *config) error { c.policy = &p; return nil }
+	return func(c *config) error {
+		if err := p.Validate(); err != nil {
+			return fmt.Errorf("%w: WithPolicy: %w", ErrOptions, err)
+		}
+		c.policy = &p
+		return nil
+	}
 }
 
 // WithTelemetrySource looks up each file's telemetry summary by its

@@ -11,9 +11,23 @@ import (
 const Schema = "filerep/v1"
 
 // FileReport is everything the SDK knows about one file. It marshals to the
-// JSON contract of report.md: keys are fixed, fields that do not apply are
-// omitted, never invented. Blocks that later versions fill (version_info,
-// signature, verdict, …) are absent until then.
+// JSON contract of docs/report.md: keys are fixed, fields that do not apply
+// are omitted, never invented.
+//
+// Analyze never returns a nil report. Schema, File and Hashes are values,
+// always there (Hashes empty when nothing could be read). The pointer
+// blocks are nil when they do not apply, so check them before use:
+//   - VersionInfo, MUI, Localized: the file has no such resource (or no
+//     satellite was found);
+//   - DNA, PE: the file is not a PE (kind not-pe), or could not be read;
+//   - Signature: the file could not be read whole (no authentihash), or is
+//     not a PE;
+//   - Verdict: nothing was read (a missing or unreadable path), or the
+//     knowledge base failed (see Errors);
+//   - Relationships, Telemetry: no knowledge base or telemetry knew the
+//     file.
+//
+// Example_notPE and Example_missingPath show the two common cases.
 type FileReport struct {
 	Schema      string              `json:"schema"`
 	File        FileInfo            `json:"file"`

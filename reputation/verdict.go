@@ -147,6 +147,66 @@ type Policy struct {
 	PrevalentAt     int64          // telemetry participants counted as prevalent: 200
 }
 
+// ErrPolicy means a Policy that cannot give sensible verdicts.
+var ErrPolicy = errors.New("reputation: invalid policy")
+
+// Validate checks p: scores within 0–100 with
+// SuspiciousBelow ≤ LikelySafeAt ≤ SafeAt, an entropy threshold within
+// (0, 8], PrevalentAt of at least 1, and Weights naming only known
+// signals. A Policy built from [DefaultPolicy] and changed field by field
+// passes; a zero Policy with only Weights set does not (its thresholds of
+// 0 would make every file safe or score −1).
+func (p Policy) Validate() error {
+	var errs []error
+	in := func(name string, v int) {
+		if v < 0 || v > 100 {
+			errs = append(errs, fmt.Errorf("%s %d is outside 0–100", name, v))
+		}
+	}
+	in("Base", p.Base)
+	in("SafeAt", p.SafeAt)
+	in("LikelySafeAt", p.LikelySafeAt)
+	in("SuspiciousBelow", p.SuspiciousBelow)
+	if p.SuspiciousBelow < 1 || p.SuspiciousBelow > p.LikelySafeAt || p.LikelySafeAt > p.SafeAt {
+		errs = append(errs, fmt.Errorf("thresholds must satisfy 1 ≤ SuspiciousBelow (%d) ≤ LikelySafeAt (%d) ≤ SafeAt (%d)",
+			p.SuspiciousBelow, p.LikelySafeAt, p.SafeAt))
+	}
+	if !(p.HighEntropy > 0 && p.HighEntropy <= 8) {
+		errs = append(errs, fmt.Errorf("HighEntropy %g is outside (0, 8]", p.HighEntropy))
+	}
+	if p.PrevalentAt < 1 {
+		errs = append(errs, fmt.Errorf("PrevalentAt %d is below 1", p.PrevalentAt))
+	}
+	known := map[string]bool{}
+	for _, s := range signals {
+		known[s.name] = true
+	}
+	names := make([]string, 0, len(p.Weights))
+	for name := range p.Weights {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		if !known[name] {
+			errs = append(errs, fmt.Errorf("Weights names %q, which is no signal (see SignalNames)", name))
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("%w: %w", ErrPolicy, errors.Join(errs...))
+	}
+	return nil
+}
+
+// SignalNames lists the signals Evaluate knows, in evaluation order: the
+// keys Policy.Weights may use.
+func SignalNames() []string {
+	out := make([]string, len(signals))
+	for i, s := range signals {
+		out[i] = s.name
+	}
+	return out
+}
+
 // DefaultPolicy returns the documented defaults.
 func DefaultPolicy() Policy {
 	return Policy{Base: 50, SafeAt: 85, LikelySafeAt: 65, SuspiciousBelow: 35, HighEntropy: 7.2, PrevalentAt: 200}

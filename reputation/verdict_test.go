@@ -190,3 +190,31 @@ func TestSignalNamesUnique(t *testing.T) {
 		seen[s.name] = true
 	}
 }
+
+func TestPolicyValidate(t *testing.T) {
+	require.NoError(t, DefaultPolicy().Validate())
+	p := DefaultPolicy()
+	p.Weights = map[string]int{"packed": -30, "unsigned": -5}
+	require.NoError(t, p.Validate())
+	for _, tt := range []struct {
+		name string
+		mod  func(*Policy)
+		want string
+	}{
+		{"weights only", func(p *Policy) { *p = Policy{Weights: map[string]int{"packed": -30}} }, "thresholds"},
+		{"unknown signal", func(p *Policy) { p.Weights = map[string]int{"pakced": -30} }, `"pakced"`},
+		{"thresholds out of order", func(p *Policy) { p.SafeAt = 50 }, "SafeAt (50)"},
+		{"score out of range", func(p *Policy) { p.Base = 120 }, "Base 120"},
+		{"entropy", func(p *Policy) { p.HighEntropy = 9 }, "HighEntropy 9"},
+		{"prevalence", func(p *Policy) { p.PrevalentAt = 0 }, "PrevalentAt 0"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := DefaultPolicy()
+			tt.mod(&p)
+			err := p.Validate()
+			require.ErrorIs(t, err, ErrPolicy)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+	assert.Contains(t, SignalNames(), "spoof-publisher")
+}

@@ -58,14 +58,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch *roots {
 	case "":
 	case "none":
-		opts = append(opts, filerep.WithRoots(nil))
+		opts = append(opts, filerep.WithRoots())
 	default:
 		certs, err := readPEMCertificates(*roots)
 		if err != nil {
 			fmt.Fprintln(stderr, "report:", err)
 			return 2
 		}
-		opts = append(opts, filerep.WithRootCertificates(certs...))
+		opts = append(opts, filerep.WithRoots(certs...))
 	}
 	kb, closeKB, err := openKB(*kbPath)
 	if err != nil {
