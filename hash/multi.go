@@ -41,21 +41,38 @@ func (h *hashers) reset() {
 	h.blake3.Reset()
 }
 
-// write feeds p to every hasher, one after the other: callers pass pieces
-// of at most chunkSize bytes so that p stays in cache for all four.
-func (h *hashers) write(p []byte) {
-	h.md5.Write(p)
-	h.sha1.Write(p)
-	h.sha256.Write(p)
-	h.blake3.Write(p)
+// write feeds p to the hashers of which, one after the other: callers
+// pass pieces of at most chunkSize bytes so that p stays in cache for all.
+func (h *hashers) write(p []byte, which Digests) {
+	if which&DigestMD5 != 0 {
+		h.md5.Write(p)
+	}
+	if which&DigestSHA1 != 0 {
+		h.sha1.Write(p)
+	}
+	if which&DigestSHA256 != 0 {
+		h.sha256.Write(p)
+	}
+	if which&DigestBLAKE3 != 0 {
+		h.blake3.Write(p)
+	}
 }
 
-// sum stores the four digests in s without changing the hashers' state.
-func (h *hashers) sum(s *Sums) {
-	copy(s.MD5[:], h.md5.Sum(h.out[:0]))
-	copy(s.SHA1[:], h.sha1.Sum(h.out[:0]))
-	copy(s.SHA256[:], h.sha256.Sum(h.out[:0]))
-	copy(s.BLAKE3[:], h.blake3.Sum(h.out[:0]))
+// sum stores the digests of which in s without changing the hashers'
+// state; the others stay as they are (zero).
+func (h *hashers) sum(s *Sums, which Digests) {
+	if which&DigestMD5 != 0 {
+		copy(s.MD5[:], h.md5.Sum(h.out[:0]))
+	}
+	if which&DigestSHA1 != 0 {
+		copy(s.SHA1[:], h.sha1.Sum(h.out[:0]))
+	}
+	if which&DigestSHA256 != 0 {
+		copy(s.SHA256[:], h.sha256.Sum(h.out[:0]))
+	}
+	if which&DigestBLAKE3 != 0 {
+		copy(s.BLAKE3[:], h.blake3.Sum(h.out[:0]))
+	}
 }
 
 // Multi is an [io.Writer] that feeds everything written to it to MD5,
@@ -89,7 +106,7 @@ func (m *Multi) Write(p []byte) (int, error) {
 	n := len(p)
 	for len(p) > 0 {
 		c := p[:min(len(p), chunkSize)]
-		m.h.write(c)
+		m.h.write(c, AllDigests)
 		m.hist.Add(c)
 		p = p[len(c):]
 	}
@@ -102,7 +119,7 @@ func (m *Multi) Write(p []byte) (int, error) {
 // allocate.
 func (m *Multi) Sums() Sums {
 	s := Sums{Size: m.size, Histogram: m.hist}
-	m.h.sum(&s)
+	m.h.sum(&s, AllDigests)
 	return s
 }
 

@@ -45,9 +45,12 @@ type plan struct {
 	workers     int // goroutines, the caller's included
 	parallelMin int // smaller inputs are hashed serially
 	minChunk    int // if > 0, Sum cuts an input under window*chunk into window chunks of at least this size
-	// noHist leaves the histogram out: only the four digests are computed
+	// noHist leaves the histogram out: only the digests are computed
 	// (SumDigestsContext), for callers that count the bytes themselves.
 	noHist bool
+	// digests are the hash functions to run (SumSome): the others'
+	// tasks are never handed out, and their digests stay zero.
+	digests Digests
 	// allow, when not nil, restricts worker w to the tasks whose bits are
 	// set in allow[w] (bit k for task k). The benchmarks use it to compare
 	// fixed splits with the default, where any worker takes any task.
@@ -65,6 +68,7 @@ func defaultPlan() plan {
 		chunk:       chunkSize,
 		window:      defaultWindow,
 		workers:     min(usableCPUs(), maxWorkers),
+		digests:     AllDigests,
 		parallelMin: parallelMin,
 		minChunk:    minChunk,
 	}
@@ -192,7 +196,7 @@ func (e *engine) run(ctx context.Context) (Sums, error) {
 		return Sums{}, e.err
 	}
 	s := Sums{Size: e.size}
-	e.h.sum(&s)
+	e.h.sum(&s, e.p.digests)
 	for w := range e.p.workers {
 		s.Histogram.Merge(&e.hist[w])
 	}
@@ -273,6 +277,9 @@ func (e *engine) claim(allow uint8) (task, chunk int) {
 			if t == taskHist && e.p.noHist {
 				continue
 			}
+			if t < numChains && e.p.digests&(1<<t) == 0 {
+				continue
+			}
 			if t == taskHist {
 				i = e.histAt
 			} else if e.busy[t] {
@@ -351,8 +358,9 @@ func (e *engine) readDone(i, n int, err error) {
 
 // perChunk is the number of tasks each chunk needs done.
 func (e *engine) perChunk() uint8 {
-	if e.p.noHist {
-		return tasksPerChunk - 1
+	n := e.p.digests.chains()
+	if !e.p.noHist {
+		n++
 	}
-	return tasksPerChunk
+	return n
 }

@@ -101,7 +101,10 @@ func sum(ctx context.Context, b []byte, p plan) (Sums, error) {
 		return Sums{}, err
 	}
 	if p.workers < 2 || len(b) < p.parallelMin {
-		return sumSerial(ctx, b, p.chunk, p.noHist)
+		return sumSerial(ctx, b, p.chunk, p.noHist, p.digests)
+	}
+	if p.noHist && p.digests&AllDigests == 0 {
+		return Sums{Size: int64(len(b))}, nil // nothing to compute
 	}
 	// An input of less than a window of chunks is cut into smaller chunks,
 	// so that every goroutine gets a share of it.
@@ -122,7 +125,7 @@ var hashersPool = sync.Pool{New: func() any { return newHashers() }}
 
 // sumSerial hashes b on the calling goroutine, chunk by chunk, each chunk
 // through all hashers while it is in cache.
-func sumSerial(ctx context.Context, b []byte, chunk int, noHist bool) (Sums, error) {
+func sumSerial(ctx context.Context, b []byte, chunk int, noHist bool, which Digests) (Sums, error) {
 	h := hashersPool.Get().(*hashers)
 	defer hashersPool.Put(h)
 	h.reset()
@@ -134,13 +137,13 @@ func sumSerial(ctx context.Context, b []byte, chunk int, noHist bool) (Sums, err
 			}
 		}
 		c := b[:min(len(b), chunk)]
-		h.write(c)
+		h.write(c, which)
 		if !noHist {
 			s.Histogram.Add(c)
 		}
 		b = b[len(c):]
 	}
-	h.sum(&s)
+	h.sum(&s, which)
 	return s, nil
 }
 
@@ -157,7 +160,7 @@ func sumReader(ctx context.Context, r io.Reader, p plan) (Sums, error) {
 	n, err := io.ReadFull(r, buf)
 	switch {
 	case err == io.EOF || err == io.ErrUnexpectedEOF:
-		return sumSerial(ctx, buf[:n], p.chunk, p.noHist)
+		return sumSerial(ctx, buf[:n], p.chunk, p.noHist, p.digests)
 	case err != nil:
 		return Sums{}, readError(err)
 	}
@@ -176,7 +179,7 @@ func (e *engine) serialReader(ctx context.Context, r io.Reader, n int) (Sums, er
 	var s Sums
 	for {
 		c := buf[:n]
-		e.h.write(c)
+		e.h.write(c, e.p.digests)
 		if !e.p.noHist {
 			s.Histogram.Add(c)
 		}
@@ -196,7 +199,7 @@ func (e *engine) serialReader(ctx context.Context, r io.Reader, n int) (Sums, er
 			return Sums{}, readError(err)
 		}
 	}
-	e.h.sum(&s)
+	e.h.sum(&s, e.p.digests)
 	return s, nil
 }
 

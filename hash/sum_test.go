@@ -65,10 +65,10 @@ func plans() map[string]plan {
 		for _, window := range []int{1, 2, 3, maxWindow} {
 			for workers := 1; workers <= maxWorkers; workers++ {
 				name := fmt.Sprintf("chunk=%d/window=%d/workers=%d", chunk, window, workers)
-				ps[name] = plan{chunk: chunk, window: window, workers: workers}
+				ps[name] = plan{chunk: chunk, window: window, workers: workers, digests: AllDigests}
 			}
 			ps[fmt.Sprintf("chunk=%d/window=%d/md5|rest", chunk, window)] = plan{
-				chunk: chunk, window: window, workers: 2, allow: []uint8{md5Only, rest},
+				chunk: chunk, window: window, workers: 2, allow: []uint8{md5Only, rest}, digests: AllDigests,
 			}
 		}
 	}
