@@ -167,7 +167,7 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
-		sums, hashErr = hash.SumDigestsContext(ctx, b)
+		sums, hashErr = hash.SumSome(ctx, b, c.digests, false)
 	}()
 	f, perr := pe.Parse(ctx, b, c.peOptions(fast)...)
 	wg.Wait()
@@ -181,7 +181,7 @@ func analyzeBytes(ctx context.Context, rep *FileReport, b []byte, c *config, fas
 	if hashErr != nil {
 		rep.fail(hashErr)
 	} else {
-		rep.setHashes(&sums)
+		rep.setHashes(&sums, c.digests)
 	}
 	rep.setPE(f, perr, c.lang)
 	rep.setSignature(f, c)
@@ -225,7 +225,7 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 	go func() {
 		defer wg.Done()
 		rest := &exactReader{r: r, off: int64(len(prefix)), size: size, name: rep.File.Path}
-		sums, hashErr = hash.SumReader(ctx, io.MultiReader(bytes.NewReader(prefix), rest))
+		sums, hashErr = hash.SumReaderSome(ctx, io.MultiReader(bytes.NewReader(prefix), rest), c.digests)
 	}()
 	f, perr, imageOnly := hf, herr, false
 	if img != nil {
@@ -239,7 +239,7 @@ func analyzeLarge(ctx context.Context, rep *FileReport, r io.ReaderAt, size int6
 	if hashErr != nil {
 		rep.fail(hashErr)
 	} else {
-		rep.setHashes(&sums)
+		rep.setHashes(&sums, c.digests)
 	}
 	if f != nil && imageOnly && hashErr == nil {
 		// The overlay: the streamed histogram less the image's.

@@ -33,12 +33,21 @@ func (r *FileReport) err() error {
 	return errors.Join(r.errs...)
 }
 
-func (r *FileReport) setHashes(s *hash.Sums) {
-	r.Hashes = Hashes{
-		MD5:    s.MD5.String(),
-		SHA1:   s.SHA1.String(),
-		SHA256: s.SHA256.String(),
-		BLAKE3: s.BLAKE3.String(),
+// setHashes fills the digests that were computed (which); the others
+// stay "".
+func (r *FileReport) setHashes(s *hash.Sums, which hash.Digests) {
+	r.Hashes = Hashes{}
+	if which.Has(hash.DigestMD5) {
+		r.Hashes.MD5 = s.MD5.String()
+	}
+	if which.Has(hash.DigestSHA1) {
+		r.Hashes.SHA1 = s.SHA1.String()
+	}
+	if which.Has(hash.DigestSHA256) {
+		r.Hashes.SHA256 = s.SHA256.String()
+	}
+	if which.Has(hash.DigestBLAKE3) {
+		r.Hashes.BLAKE3 = s.BLAKE3.String()
 	}
 	r.entropy = s.Entropy()
 	r.File.Entropy = &r.entropy

@@ -20,15 +20,21 @@ import (
 // that are not in this repository. The test is skipped without it.
 func saferwallTestDir(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "github.com/saferwall/pe").Output()
+	out, err := goListDir("github.com/saferwall/pe")
 	if err != nil {
 		t.Skipf("go list: %v", err)
 	}
-	dir := filepath.Join(strings.TrimSpace(string(out)), "test")
+	dir := filepath.Join(out, "test")
 	if _, err := os.Stat(filepath.Join(dir, "kernel32.dll")); err != nil {
 		t.Skipf("no saferwall/pe test files: %v", err)
 	}
 	return dir
+}
+
+// goListDir returns the folder of module mod in the module cache.
+func goListDir(mod string) (string, error) {
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", mod).Output()
+	return strings.TrimSpace(string(out)), err
 }
 
 // TestGenuineSoftwareVerdicts runs the defaults (the embedded trust

@@ -4,6 +4,7 @@ go 1.26.0
 
 require (
 	github.com/saferwall/pe v1.6.5
+	github.com/santhosh-tekuri/jsonschema/v6 v6.0.2
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/stretchr/testify v1.12.1
 	github.com/zeebo/blake3 v0.2.4

@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/filerep/filerep"
+	"github.com/filerep/filerep/hash"
 	"github.com/filerep/filerep/internal/textsafe"
 	"github.com/filerep/filerep/pe"
 	"github.com/schollz/progressbar/v3"
@@ -52,11 +53,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ordered := fl.Bool("ordered", false, "write reports in walk order")
 	fast := fl.Bool("fast", false, "parse only headers and sections")
 	quiet := fl.Bool("q", false, "no progress bar and no summary")
+	hashes := fl.String("hashes", "all", "digests to compute: a comma-separated list of md5, sha1, sha256, blake3, or all")
 	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: scan [-o FILE [-resume]] [-workers N] [-ordered] [-fast] [-q] DIR...")
+		fmt.Fprintln(stderr, "usage: scan [-o FILE [-resume]] [-workers N] [-ordered] [-fast] [-hashes LIST|all] [-q] DIR...")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
+		return 2
+	}
+	digests, err := hash.ParseDigests(*hashes)
+	if err != nil {
+		fmt.Fprintln(stderr, "scan: -hashes:", err)
 		return 2
 	}
 	if fl.NArg() == 0 || (*resume && *out == "") {
@@ -105,7 +112,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	opts := []filerep.Option{filerep.WithOrdered(*ordered), filerep.WithFast(*fast)}
+	opts := []filerep.Option{filerep.WithOrdered(*ordered), filerep.WithFast(*fast), filerep.WithHashes(digests)}
 	if *workers > 0 {
 		opts = append(opts, filerep.WithWorkers(*workers))
 	}
