@@ -134,6 +134,16 @@ var signals = []signal{
 		}
 		return "", false
 	}},
+	{name: "vouched-publisher", weight: 0, eval: func(e *env) (string, bool) {
+		pub := e.claimedPublisher()
+		if pub == "" || !e.validSignature() || subjectIs(e.s.Signature.SignerSubject, pub) {
+			return "", false
+		}
+		if v := vouches(e.s.Signature.SignerSubject, e.s.Signature.ChainRoot); v != nil {
+			return fmt.Sprintf("its version information names %q, and its signer %s vouches for that: it %s", e.s.Claims.CompanyName, v.CommonName, v.Why), true
+		}
+		return "", false
+	}},
 	{name: "spoof-publisher", weight: -50, effect: effectSpoof, eval: func(e *env) (string, bool) {
 		pub := e.claimedPublisher()
 		if pub == "" || e.backedBy(pub) {

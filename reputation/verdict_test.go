@@ -80,7 +80,7 @@ func TestEvaluate(t *testing.T) {
 		{"inbox driver written by AMD, signed by Microsoft Windows under a Microsoft root", Subject{Name: "amdxata.sys",
 			Claims:    Claims{CompanyName: "Advanced Micro Devices"},
 			Signature: SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: true, SignerSubject: msWindows, ChainRoot: msRoot2010}},
-			Observation{}, Safe, []string{"signature-trusted-publisher"}, []string{"spoof-publisher", "unverifiable-claim"}},
+			Observation{}, Safe, []string{"signature-trusted-publisher", "vouched-publisher"}, []string{"spoof-publisher", "unverifiable-claim"}},
 		{"Microsoft Windows name under a root that is not Microsoft's vouches for nobody", Subject{Name: "amdxata.sys",
 			Claims:    Claims{CompanyName: "Advanced Micro Devices"},
 			Signature: SignatureFacts{Present: true, IntegrityOK: true, ChainVerified: true, SignerSubject: msWindows, ChainRoot: digicertRoot}},
