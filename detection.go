@@ -1,7 +1,10 @@
 package filerep
 
 import (
+	"context"
+
 	"github.com/filerep/filerep/pe"
+	"github.com/filerep/filerep/pe/detect"
 	"github.com/filerep/filerep/reputation"
 )
 
@@ -11,20 +14,71 @@ func (r *FileReport) setDetection(f *pe.File) {
 	if f == nil || r.DNA == nil {
 		return
 	}
-	d := pe.Detect(f)
+	d, err := detect.Run(context.Background(), f, detect.DefaultRules())
 	r.DNA.Packed = d.Packed
-	r.DNA.Packers = d.Packers
+	r.DNA.Packers = findings(d.Packers)
 	r.DNA.CodeLanguage = d.CodeLanguage
-	r.DNA.Compiler = d.Compiler
+	r.DNA.Compiler = finding(d.Compiler)
 	if d.Installer != nil {
 		r.DNA.Installer = d.Installer.Name
-		r.DNA.InstallerDetail = d.Installer
+		r.DNA.InstallerDetail = finding(d.Installer)
 	}
 	r.DNA.RulesVersion = d.RulesVersion
-	r.Behaviors = d.Behaviors
+	r.Behaviors = behaviors(d.Behaviors)
 	for _, e := range d.Errors {
 		r.Errors = append(r.Errors, "detection: "+e)
 	}
+	if err != nil {
+		r.Errors = append(r.Errors, "detection: "+err.Error())
+	}
+}
+
+// finding copies a detection finding into the report's shape.
+func finding(fd *detect.Finding) *pe.Finding {
+	if fd == nil {
+		return nil
+	}
+	out := &pe.Finding{
+		RuleID: fd.RuleID, Kind: string(fd.Kind), Name: fd.Name, Language: fd.Language,
+		Version: fd.Version, Confidence: int(fd.Confidence), Evidence: evidence(fd.Evidence),
+	}
+	return out
+}
+
+// findings copies detection findings into the report's shape.
+func findings(fds []detect.Finding) []pe.Finding {
+	if fds == nil {
+		return nil
+	}
+	out := make([]pe.Finding, len(fds))
+	for i := range fds {
+		out[i] = *finding(&fds[i])
+	}
+	return out
+}
+
+// behaviors copies detected behaviours into the report's shape.
+func behaviors(bs []detect.Behavior) []pe.Behavior {
+	if bs == nil {
+		return nil
+	}
+	out := make([]pe.Behavior, len(bs))
+	for i, b := range bs {
+		out[i] = pe.Behavior{ID: b.ID, Description: b.Description, Common: b.Common, Evidence: evidence(b.Evidence)}
+	}
+	return out
+}
+
+// evidence copies detection evidence into the report's shape.
+func evidence(es []detect.Evidence) []pe.Evidence {
+	if es == nil {
+		return nil
+	}
+	out := make([]pe.Evidence, len(es))
+	for i, e := range es {
+		out[i] = pe.Evidence{Kind: e.Kind, Value: e.Value, Offset: e.Offset}
+	}
+	return out
 }
 
 // detectionSubject adds the detection findings (packers, installer,

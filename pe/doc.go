@@ -5,11 +5,11 @@
 // resource tree and the payloads this package decodes from it (version
 // information, MUI configuration, string and message tables, the
 // manifest), the Rich header, debug entries, TLS callbacks, CLR metadata,
-// the overlay and the Authenticode certificate table. [Detect] runs the
-// detection rules over a File and names the compiler or code language,
-// packers, installers and behaviours, each with evidence. [FindSatellite]
+// the overlay and the Authenticode certificate table. [FindSatellite]
 // and [Resolver] follow a language-neutral file to its .mui satellite and
 // resolve indirect strings ("@%SystemRoot%\system32\alg.exe,-112").
+// [File.SectionData], [File.RVAToOffset] and [File.Data] give the bytes
+// behind what was parsed, for analyses built on this package.
 //
 // # Bad input
 //

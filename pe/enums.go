@@ -199,3 +199,7 @@ const (
 	IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT   = 13
 	IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR = 14
 )
+
+// COMIMAGE_FLAGS_ILONLY is the IMAGE_COR20_HEADER flag of an assembly
+// with IL code only (clear in mixed-mode C++/CLI).
+const COMIMAGE_FLAGS_ILONLY = 0x1

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"github.com/filerep/filerep/hash"
 	"github.com/filerep/filerep/pe/rsrc"
+	"slices"
 	"strings"
 )
 
@@ -50,9 +51,15 @@ type File struct {
 	rmap *rvaMap  // built once by Parse; every RVA is mapped through it
 	stop *stopper // the running Parse's context check; nil after it
 
-	clrRefs []string // CLR AssemblyRef names, for detection (detect.go)
+	clrRefs []string // CLR AssemblyRef names (CLRAssemblyRefs)
 	auth    authState
 }
+
+// CLRAssemblyRefs returns the names in the CLR metadata's AssemblyRef
+// table ("mscorlib", "Microsoft.VisualBasic"…), in table order and at most
+// 256 of them; nil for a native image or unreadable metadata. The slice is
+// a copy.
+func (f *File) CLRAssemblyRefs() []string { return slices.Clone(f.clrRefs) }
 
 // Import is one DLL of the import directory with its functions.
 type Import struct {

@@ -66,6 +66,17 @@ func (f *File) offset(rva uint32) (int64, bool) {
 	return f.rvaMap().offset(rva)
 }
 
+// RVAToOffset maps a relative virtual address to a file offset with the
+// map every reader of this package uses (python pefile's rules: the first
+// section holding rva, its PointerToRawData rounded down as the loader
+// does; an RVA outside every section but inside the file maps to itself).
+// ok is false when rva maps nowhere. The offset may still lie past the end
+// of the file: check it before reading [File.Data]. RVAToOffset does not
+// allocate once Parse has built the map.
+func (f *File) RVAToOffset(rva uint32) (off int64, ok bool) {
+	return f.offset(rva)
+}
+
 // newRVAMap builds the map from the first n entries of the section table
 // as pefile reads them: a section with three or more faults ends the
 // table; the rest are sorted by VirtualAddress.

@@ -42,6 +42,21 @@ func (s *Section) IsCode() bool {
 	return s.Characteristics&(IMAGE_SCN_CNT_CODE|IMAGE_SCN_MEM_EXECUTE) != 0
 }
 
+// SectionData returns the raw data of section i as it is in the file, and
+// its file offset: SizeOfRawData bytes from PointerToRawData, rounded down
+// to 512 bytes when FileAlignment is at least 512 (the loader and pefile
+// do the same), clipped to the end of the file. b may be shorter than
+// RawSize, or empty; it is a slice of [File.Data], so do not modify it.
+// SectionData returns nil and -1 when i is not an index of Sections. It
+// does not allocate.
+func (f *File) SectionData(i int) (b []byte, off int64) {
+	if i < 0 || i >= len(f.Sections) {
+		return nil, -1
+	}
+	lo, hi := f.Sections[i].rawRange(f.Header.FileAlignment, int64(len(f.data)))
+	return f.data[lo:hi:hi], lo
+}
+
 // rawRange returns the file range of the section's raw data, clipped to the
 // file, with the loader's rounding of PointerToRawData down to 512 bytes
 // when FileAlignment is at least 512 (pefile does the same).

@@ -1,4 +1,4 @@
-package pe
+package detect
 
 // Installer and self-extractor rules.
 //

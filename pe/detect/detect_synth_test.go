@@ -1,4 +1,4 @@
-package pe
+package detect
 
 // A builder of minimal SYNTHETIC PE images for the detection rules that no
 // toolchain here can exercise (MSVC, Delphi, VB6, Rust, other packers and
@@ -10,7 +10,10 @@ package pe
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"unicode/utf16"
+
+	"github.com/filerep/filerep/pe"
 )
 
 // synthSection is one section of a synthetic image.
@@ -24,7 +27,7 @@ type synthSection struct {
 // synthRes is one resource leaf; a type or name is a string when its Name
 // is set.
 type synthRes struct {
-	typ, name ResourceID
+	typ, name pe.ResourceID
 	data      []byte
 }
 
@@ -53,7 +56,7 @@ type synthPE struct {
 	lld       bool   // lld-link's compact DOS header (e_lfanew 0x78, no stub text)
 	header    func(h []byte)
 
-	rich         []RichEntry
+	rich         []pe.RichEntry
 	richBadCheck bool
 
 	sections []synthSection
@@ -350,15 +353,15 @@ func buildImports(imps []synthImport, rva uint32, ptr int) []byte {
 // at rva: directories, data entries, name strings, then the data.
 func buildResources(res []synthRes, rva uint32) []byte {
 	type nameGroup struct {
-		id    ResourceID
+		id    pe.ResourceID
 		items []int
 	}
 	type typeGroup struct {
-		id    ResourceID
+		id    pe.ResourceID
 		names []*nameGroup
 	}
 	var types []*typeGroup
-	find := func(id ResourceID) *typeGroup {
+	find := func(id pe.ResourceID) *typeGroup {
 		for _, t := range types {
 			if t.id == id {
 				return t
@@ -435,7 +438,7 @@ func buildResources(res []synthRes, rva uint32) []byte {
 	}
 	b := make([]byte, size)
 	copy(b[strOff:], strs)
-	entryName := func(id ResourceID) uint32 {
+	entryName := func(id pe.ResourceID) uint32 {
 		if id.Name != "" {
 			return 0x80000000 | uint32(strAt[id.Name])
 		}
@@ -445,7 +448,7 @@ func buildResources(res []synthRes, rva uint32) []byte {
 		le16(b, off+12, uint16(named))
 		le16(b, off+14, uint16(ids))
 	}
-	countNamed := func(ids []ResourceID) int {
+	countNamed := func(ids []pe.ResourceID) int {
 		n := 0
 		for _, id := range ids {
 			if id.Name != "" {
@@ -454,7 +457,7 @@ func buildResources(res []synthRes, rva uint32) []byte {
 		}
 		return n
 	}
-	var typeIDs []ResourceID
+	var typeIDs []pe.ResourceID
 	for _, t := range types {
 		typeIDs = append(typeIDs, t.id)
 	}
@@ -465,7 +468,7 @@ func buildResources(res []synthRes, rva uint32) []byte {
 		le32(b, 16+8*ti, entryName(t.id))
 		le32(b, 16+8*ti+4, 0x80000000|uint32(next))
 		tdir := next
-		var nameIDs []ResourceID
+		var nameIDs []pe.ResourceID
 		for _, n := range t.names {
 			nameIDs = append(nameIDs, n.id)
 		}
@@ -543,4 +546,23 @@ func buildCLR(c *synthCLR, rva uint32) []byte {
 	le32(out, 12, uint32(len(md)))
 	le32(out, 16, c.flags)
 	return append(out, md...)
+}
+
+// richChecksum computes the linker's Rich header key as package pe does
+// (its richChecksum is unexported): the DanS offset, plus every DOS
+// header byte before it (e_lfanew excluded) rotated left by its offset,
+// plus each compid rotated left by its count.
+func richChecksum(b []byte, dans int, entries []pe.RichEntry) uint32 {
+	sum := uint32(dans)
+	for i := 0; i < dans; i++ {
+		if i >= 0x3c && i < 0x40 {
+			continue
+		}
+		sum += bits.RotateLeft32(uint32(b[i]), i)
+	}
+	for _, e := range entries {
+		id := uint32(e.ProductID)<<16 | uint32(e.Build)
+		sum += bits.RotateLeft32(id, int(e.Count%32))
+	}
+	return sum
 }

@@ -1,4 +1,4 @@
-package pe
+package detect
 
 // Packer and protector rules.
 //
@@ -21,6 +21,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+
+	"github.com/filerep/filerep/pe"
 )
 
 var packerRules = []Rule{
@@ -419,7 +421,7 @@ var loaderAPIs = map[string]bool{
 // sections cover much of the image, and the structural signals.
 func genericSignals(x *Facts) (entropy []Evidence, structural []Evidence) {
 	h := &x.File.Header
-	rsrc := h.Directory(IMAGE_DIRECTORY_ENTRY_RESOURCE).VirtualAddress
+	rsrc := h.Directory(pe.IMAGE_DIRECTORY_ENTRY_RESOURCE).VirtualAddress
 	total, high := 0, 0
 	for i := range x.Sections {
 		s := &x.Sections[i]

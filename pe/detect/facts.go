@@ -1,7 +1,8 @@
-package pe
+package detect
 
 import (
 	"bytes"
+	"context"
 	"debug/buildinfo"
 	"encoding/binary"
 	"fmt"
@@ -10,20 +11,22 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+
+	"github.com/filerep/filerep/pe"
 )
 
 // Facts is what the detection rules read, gathered once per file from the
-// parsed [File]: section names, flags and entropy; imports as "dll!func";
+// parsed [pe.File]: section names, flags and entropy; imports as "dll!func";
 // the entry point and its first bytes; the overlay's first bytes; the Rich
 // header; resources; version strings; CLR facts; Go build info. Facts
 // never read the file again: every byte they hold is a slice of
-// [File.Data], and every search is bounded.
+// [pe.File.Data], and every search is bounded.
 //
 // Facts memoise string searches, so a Facts value is not safe for
 // concurrent use; build one per goroutine with [NewFacts].
 type Facts struct {
 	// File is the parsed file the facts come from.
-	File *File
+	File *pe.File
 
 	// Sections is the section table with each section's data in the file.
 	Sections []SectionFact
@@ -62,7 +65,8 @@ type Facts struct {
 	searches []search // remembered FindString results (a few per file)
 	manifest *string
 	gcc      *[]gccIdent
-	errs     []string // failures while gathering, e.g. a panic in debug/buildinfo
+	errs     []string        // failures while gathering, e.g. a panic in debug/buildinfo
+	ctx      context.Context // Run's context, checked between rules; nil from NewFacts
 }
 
 // SectionFact is one section with its data as found in the file.
@@ -80,15 +84,15 @@ type SectionFact struct {
 
 // Executable reports whether the section holds code or may be executed.
 func (s *SectionFact) Executable() bool {
-	return s.Characteristics&(IMAGE_SCN_CNT_CODE|IMAGE_SCN_MEM_EXECUTE) != 0
+	return s.Characteristics&(pe.IMAGE_SCN_CNT_CODE|pe.IMAGE_SCN_MEM_EXECUTE) != 0
 }
 
 // Writable reports whether the section is writable.
-func (s *SectionFact) Writable() bool { return s.Characteristics&IMAGE_SCN_MEM_WRITE != 0 }
+func (s *SectionFact) Writable() bool { return s.Characteristics&pe.IMAGE_SCN_MEM_WRITE != 0 }
 
 // Flags returns the permissions as "rwx" with '-' for each one missing.
 func (s *SectionFact) Flags() string {
-	sec := Section{Characteristics: s.Characteristics}
+	sec := pe.Section{Characteristics: s.Characteristics}
 	return sec.Flags()
 }
 
@@ -134,9 +138,6 @@ type CLRFacts struct {
 	Metadata     []byte   // the metadata bytes present in the file (at most 16 MiB)
 	MetaOffset   int64    // file offset of Metadata
 }
-
-// COMIMAGE_FLAGS_ILONLY marks an assembly with IL code only.
-const COMIMAGE_FLAGS_ILONLY = 0x1
 
 // HasRef reports whether the assembly references name (case-insensitive).
 func (c *CLRFacts) HasRef(name string) bool {
@@ -196,7 +197,7 @@ type search struct {
 
 // NewFacts gathers the facts of f. It costs a pass over the import table
 // and a few bounded reads; string searches run later, when rules ask.
-func NewFacts(f *File) *Facts {
+func NewFacts(f *pe.File) *Facts {
 	x := &Facts{
 		File:          f,
 		FirstCode:     -1,
@@ -207,11 +208,11 @@ func NewFacts(f *File) *Facts {
 	data := f.Data()
 	h := &f.Header
 	for i, s := range f.Sections {
-		lo, hi := s.rawRange(h.FileAlignment, int64(len(data)))
+		b, lo := f.SectionData(i)
 		sf := SectionFact{
 			Index: i, Name: s.Name, VirtualAddress: s.VirtualAddress, VirtualSize: s.VirtualSize,
 			RawOffset: lo, RawSize: s.RawSize, Characteristics: s.Characteristics, Entropy: s.Entropy,
-			Data: data[lo:hi:hi],
+			Data: b,
 		}
 		x.Sections = append(x.Sections, sf)
 		if x.FirstCode < 0 && sf.Executable() {
@@ -266,7 +267,7 @@ func NewFacts(f *File) *Facts {
 }
 
 // importCount returns the number of imported and delay-loaded functions.
-func importCount(f *File) int {
+func importCount(f *pe.File) int {
 	n := 0
 	for _, imp := range f.Imports {
 		n += len(imp.Functions)
@@ -277,7 +278,7 @@ func importCount(f *File) int {
 	return n
 }
 
-func (x *Facts) addImports(imps []Import, delay bool) {
+func (x *Facts) addImports(imps []pe.Import, delay bool) {
 	if x.Imports == nil {
 		x.Imports = make([]ImportFact, 0, importCount(x.File))
 	}
@@ -350,20 +351,23 @@ func stripAW(name string) string {
 // clrFacts reads IMAGE_COR20_HEADER: flags and the metadata's place.
 func (x *Facts) clrFacts() *CLRFacts {
 	f := x.File
-	c := &CLRFacts{HeaderOffset: -1, MetaOffset: -1, Version: f.CLRVersion, Refs: f.clrRefs}
-	d := f.Header.Directory(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
-	hdr, ok := f.rvaSlice(d.VirtualAddress, 72)
-	if !ok {
+	c := &CLRFacts{HeaderOffset: -1, MetaOffset: -1, Version: f.CLRVersion, Refs: f.CLRAssemblyRefs()}
+	data := f.Data()
+	d := f.Header.Directory(pe.IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
+	const corHeaderSize = 72
+	hdrOff, ok := f.RVAToOffset(d.VirtualAddress)
+	if !ok || hdrOff < 0 || hdrOff+corHeaderSize > int64(len(data)) {
 		return c
 	}
-	c.HeaderOffset, _ = f.offset(d.VirtualAddress)
+	hdr := data[hdrOff : hdrOff+corHeaderSize]
+	c.HeaderOffset = hdrOff
 	le := binary.LittleEndian
 	c.Flags = le.Uint32(hdr[16:])
-	c.ILOnly = c.Flags&COMIMAGE_FLAGS_ILONLY != 0
+	c.ILOnly = c.Flags&pe.COMIMAGE_FLAGS_ILONLY != 0
 	mdRVA, mdSize := le.Uint32(hdr[8:]), le.Uint32(hdr[12:])
-	if off, ok := f.offset(mdRVA); ok && off >= 0 && off < int64(len(f.data)) {
-		end := min(int64(len(f.data)), off+int64(min(mdSize, maxMetadata)))
-		c.Metadata, c.MetaOffset = f.data[off:end:end], off
+	if off, ok := f.RVAToOffset(mdRVA); ok && off >= 0 && off < int64(len(data)) {
+		end := min(int64(len(data)), off+int64(min(mdSize, maxMetadata)))
+		c.Metadata, c.MetaOffset = data[off:end:end], off
 	}
 	return c
 }
@@ -377,7 +381,7 @@ var goBuildInfoMagic = []byte("\xff Go buildinf:")
 // decoded here from the same bytes with runtime/debug.ParseBuildInfo; the
 // older pointer form is left to debug/buildinfo.Read. (Read itself
 // allocates the data section's virtual size, up to 1 MiB, per call: on the
-// Go samples that alone cost more than the rest of Detect.)
+// Go samples that alone cost more than the rest of Run.)
 func (x *Facts) goFacts() *GoFacts {
 	const window = 64 << 10
 	for i := range x.Sections {
@@ -457,7 +461,7 @@ func goInlineBuildInfo(b []byte) (vers, mod string, ok bool) {
 func (x *Facts) readBuildInfo() (bi *buildinfo.BuildInfo, err error) {
 	defer func() {
 		if v := recover(); v != nil {
-			bi, err = nil, fmt.Errorf("pe: debug/buildinfo panicked: %v", v)
+			bi, err = nil, fmt.Errorf("detect: debug/buildinfo panicked: %v", v)
 			x.errs = append(x.errs, err.Error())
 		}
 	}()
@@ -498,7 +502,7 @@ func (x *Facts) Import(api string) []ImportFact {
 func (x *Facts) HasImport(api string) bool { return len(x.Import(api)) > 0 }
 
 // Rich returns the Rich header, nil when there is none.
-func (x *Facts) Rich() *RichHeader { return x.File.Rich }
+func (x *Facts) Rich() *pe.RichHeader { return x.File.Rich }
 
 // At returns up to n bytes of the file at off (nil when off is outside).
 func (x *Facts) At(off int64, n int) []byte {
@@ -512,7 +516,7 @@ func (x *Facts) At(off int64, n int) []byte {
 
 // AtRVA returns up to n bytes at an RVA (nil when it maps to no file data).
 func (x *Facts) AtRVA(rva uint32, n int) []byte {
-	off, ok := x.File.offset(rva)
+	off, ok := x.File.RVAToOffset(rva)
 	if !ok {
 		return nil
 	}
@@ -551,8 +555,8 @@ func (x *Facts) Version(key string) string {
 
 // Resources returns the resource leaves whose type is typ: a name
 // ("SCRIPT") or "#id" ("#10" for RT_RCDATA).
-func (x *Facts) Resources(typ string) []Resource {
-	var out []Resource
+func (x *Facts) Resources(typ string) []pe.Resource {
+	var out []pe.Resource
 	id, numeric := uint32(0), false
 	if n, err := strconv.ParseUint(strings.TrimPrefix(typ, "#"), 10, 32); err == nil && strings.HasPrefix(typ, "#") {
 		id, numeric = uint32(n), true
@@ -567,12 +571,12 @@ func (x *Facts) Resources(typ string) []Resource {
 
 // ResourceBytes returns up to n bytes of a resource's data and their file
 // offset (nil and -1 when they are not in the file).
-func (x *Facts) ResourceBytes(r Resource, n int) ([]byte, int64) {
+func (x *Facts) ResourceBytes(r pe.Resource, n int) ([]byte, int64) {
 	b, err := x.File.ResourceData(r)
 	if err != nil {
 		return nil, -1
 	}
-	off, _ := x.File.offset(r.RVA)
+	off, _ := x.File.RVAToOffset(r.RVA)
 	return b[:min(len(b), n)], off
 }
 
@@ -616,9 +620,9 @@ func (x *Facts) region(r Region) []chunk {
 		}
 	}
 	h := &x.File.Header
-	rsrc := h.Directory(IMAGE_DIRECTORY_ENTRY_RESOURCE).VirtualAddress
-	reloc := h.Directory(IMAGE_DIRECTORY_ENTRY_BASERELOC).VirtualAddress
-	exc := h.Directory(IMAGE_DIRECTORY_ENTRY_EXCEPTION).VirtualAddress
+	rsrc := h.Directory(pe.IMAGE_DIRECTORY_ENTRY_RESOURCE).VirtualAddress
+	reloc := h.Directory(pe.IMAGE_DIRECTORY_ENTRY_BASERELOC).VirtualAddress
+	exc := h.Directory(pe.IMAGE_DIRECTORY_ENTRY_EXCEPTION).VirtualAddress
 	holds := func(s *SectionFact, rva uint32) bool {
 		return rva != 0 && rva >= s.VirtualAddress && uint64(rva) < uint64(s.VirtualAddress)+uint64(max(s.VirtualSize, s.RawSize))
 	}
@@ -648,7 +652,7 @@ func (x *Facts) region(r Region) []chunk {
 					add(s.RawOffset, s.Data, maxSectionScan)
 				}
 			case RegionData:
-				if !s.Executable() && s.Characteristics&IMAGE_SCN_CNT_INITIALIZED_DATA != 0 &&
+				if !s.Executable() && s.Characteristics&pe.IMAGE_SCN_CNT_INITIALIZED_DATA != 0 &&
 					!holds(s, rsrc) && !holds(s, reloc) && !holds(s, exc) {
 					add(s.RawOffset, s.Data, maxSectionScan)
 				}

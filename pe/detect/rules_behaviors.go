@@ -1,4 +1,4 @@
-package pe
+package detect
 
 // Behaviours from imports: one row per behaviour, with the APIs that show
 // it (issue 3 item 5; report.md "behaviors").

@@ -1,4 +1,4 @@
-package pe
+package detect
 
 // Compiler and code-language rules.
 //
@@ -24,6 +24,8 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strings"
+
+	"github.com/filerep/filerep/pe"
 )
 
 var compilerRules = []Rule{
@@ -343,7 +345,7 @@ func matchPyInstaller(x *Facts) (Finding, bool) {
 	// the Authenticode certificate table.
 	data := x.File.Data()
 	end := int64(len(data))
-	if sec := x.File.Header.Directory(IMAGE_DIRECTORY_ENTRY_SECURITY); sec.VirtualAddress != 0 &&
+	if sec := x.File.Header.Directory(pe.IMAGE_DIRECTORY_ENTRY_SECURITY); sec.VirtualAddress != 0 &&
 		int64(sec.VirtualAddress) > x.OverlayOffset && int64(sec.VirtualAddress) < end {
 		end = int64(sec.VirtualAddress)
 	}
@@ -448,7 +450,7 @@ func matchVB(x *Facts) (Finding, bool) {
 			if len(hdr) == 0x34 && (string(hdr[:4]) == "VB5!" || string(hdr[:4]) == "VB6!") {
 				fd.Confidence = ConfidenceSure
 				fd.Evidence = append(fd.Evidence, ev("entry-point", x.EntryOffset, "push VB header; call ThunRTMain"))
-				off, _ := x.File.offset(rva)
+				off, _ := x.File.RVAToOffset(rva)
 				fd.Evidence = append(fd.Evidence, ev("header", off, "VB header %q", string(hdr[:4])))
 				proj := uint64(binary.LittleEndian.Uint32(hdr[0x30:]))
 				if proj > base && proj-base < 1<<32 {
@@ -922,7 +924,7 @@ var vs14ByBuild = []struct {
 }
 
 // richTool classifies a Rich entry: its role and Visual Studio release.
-func richTool(e RichEntry) (richRole, string) {
+func richTool(e pe.RichEntry) (richRole, string) {
 	if e.ProductID == 0x0d {
 		return roleVB, "Visual Basic 6.0"
 	}
@@ -988,7 +990,7 @@ func msvcFromRich(x *Facts) (msvcInfo, bool) {
 		return msvcInfo{}, false
 	}
 	m := msvcInfo{valid: r.ChecksumValid}
-	var linker, comp *RichEntry
+	var linker, comp *pe.RichEntry
 	linkerIdx, compIdx := -1, -1
 	for i := range r.Entries {
 		e := &r.Entries[i]
@@ -1014,7 +1016,7 @@ func msvcFromRich(x *Facts) (msvcInfo, bool) {
 		state = "invalid: edited"
 	}
 	m.evidence = append(m.evidence, ev("rich", int64(r.Offset), "Rich header, %d entries, checksum %s", len(r.Entries), state))
-	add := func(e *RichEntry, i int) {
+	add := func(e *pe.RichEntry, i int) {
 		role, vs := richTool(*e)
 		m.evidence = append(m.evidence, ev("rich", int64(r.Offset)+16+8*int64(i),
 			"%s prodid 0x%04x build %d count %d (%s)", role, e.ProductID, e.Build, e.Count, vs))

@@ -1,4 +1,4 @@
-package pe
+package detect
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/filerep/filerep/internal/testutil"
+	"github.com/filerep/filerep/pe"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -43,9 +44,9 @@ func exampleBytes(t testing.TB, samples map[string][]byte, example string) []byt
 	return b
 }
 
-func parseOK(t testing.TB, name string, b []byte) *File {
+func parseOK(t testing.TB, name string, b []byte) *pe.File {
 	t.Helper()
-	f, err := Parse(context.Background(), b)
+	f, err := pe.Parse(context.Background(), b)
 	require.NotNil(t, f, "%s: %v", name, err)
 	return f
 }
@@ -65,7 +66,7 @@ func TestRuleTable(t *testing.T) {
 	samples := sampleBytes(t)
 	seen := map[string]bool{}
 	used := map[string]bool{}
-	for _, r := range Rules() {
+	for _, r := range DefaultRules() {
 		t.Run(r.ID, func(t *testing.T) {
 			assert.False(t, seen[r.ID], "duplicate rule ID")
 			seen[r.ID] = true
@@ -89,7 +90,7 @@ func TestRuleTable(t *testing.T) {
 				fd, ok := r.Match(x)
 				require.True(t, ok, "%s: rule does not fire", ex)
 				assert.NotEmpty(t, fd.Evidence, "%s: a finding without evidence", ex)
-				d := Detect(f)
+				d := runDefault(f)
 				assert.True(t, slices.ContainsFunc(d.Findings, func(g Finding) bool { return g.RuleID == r.ID }),
 					"%s: the finding does not survive the conflict table: %+v", ex, d.Suppressed)
 			}
@@ -116,7 +117,7 @@ func behaviorExample(ex string) bool {
 func TestBehaviorTable(t *testing.T) {
 	samples := sampleBytes(t)
 	seen := map[string]bool{}
-	for _, r := range BehaviorRules() {
+	for _, r := range DefaultBehaviors() {
 		t.Run(r.ID, func(t *testing.T) {
 			assert.False(t, seen[r.ID], "duplicate behaviour ID")
 			seen[r.ID] = true
@@ -134,7 +135,7 @@ func TestBehaviorTable(t *testing.T) {
 			}
 			require.NotEmpty(t, r.Examples)
 			for _, ex := range r.Examples {
-				d := Detect(parseOK(t, ex, exampleBytes(t, samples, ex)))
+				d := runDefault(parseOK(t, ex, exampleBytes(t, samples, ex)))
 				i := slices.IndexFunc(d.Behaviors, func(b Behavior) bool { return b.ID == r.ID })
 				require.GreaterOrEqual(t, i, 0, "%s does not show %s", ex, r.ID)
 				assert.NotEmpty(t, d.Behaviors[i].Evidence)
@@ -146,13 +147,13 @@ func TestBehaviorTable(t *testing.T) {
 // TestSuppressTable checks that every row names rules that exist.
 func TestSuppressTable(t *testing.T) {
 	var ids []string
-	for _, r := range Rules() {
+	for _, r := range DefaultRules() {
 		ids = append(ids, r.ID)
 	}
 	matchesSome := func(p string) bool {
 		return slices.ContainsFunc(ids, func(id string) bool { return idMatches(p, id) })
 	}
-	for _, row := range SuppressRules() {
+	for _, row := range DefaultSuppress() {
 		assert.True(t, matchesSome(row.Drop), "Drop %q matches no rule", row.Drop)
 		assert.NotEmpty(t, row.Why)
 		for _, p := range row.IfAny {
@@ -186,7 +187,7 @@ func TestSkipKeepsResults(t *testing.T) {
 // synthetic images of compilers and installers.
 func TestCleanBaselines(t *testing.T) {
 	for name, b := range sampleBytes(t) {
-		d := Detect(parseOK(t, name, b))
+		d := runDefault(parseOK(t, name, b))
 		switch name {
 		case "upx-mingw-console-x86.exe", "nasm-odd.exe":
 			assert.True(t, d.Packed, name)
@@ -195,13 +196,13 @@ func TestCleanBaselines(t *testing.T) {
 			assert.Empty(t, d.Packers, name)
 		}
 	}
-	for _, r := range Rules() {
+	for _, r := range DefaultRules() {
 		if r.Kind == RulePacker {
 			continue
 		}
 		for _, ex := range r.Examples {
 			if n, ok := isSynthetic(ex); ok {
-				d := Detect(parseOK(t, ex, synthetic[n]()))
+				d := runDefault(parseOK(t, ex, synthetic[n]()))
 				assert.False(t, d.Packed, "%s: %+v", ex, d.Packers)
 			}
 		}
@@ -217,7 +218,7 @@ type want struct {
 	behaviors []string
 }
 
-func summarize(d *Detection) want {
+func summarize(d *Result) want {
 	w := want{lang: d.CodeLanguage}
 	if d.Compiler != nil {
 		w.compiler = strings.TrimSpace(d.Compiler.Name + " " + d.Compiler.Version)
@@ -273,7 +274,7 @@ func TestDetectSamples(t *testing.T) {
 		if !assert.True(t, ok, "sample %s has no expectation here", name) {
 			continue
 		}
-		assert.Equal(t, w, summarize(Detect(parseOK(t, name, b))), name)
+		assert.Equal(t, w, summarize(runDefault(parseOK(t, name, b))), name)
 	}
 }
 
@@ -336,18 +337,18 @@ func TestDetectSynthetic(t *testing.T) {
 		if !assert.True(t, ok, "synthetic image %s has no expectation here", n) {
 			continue
 		}
-		assert.Equal(t, w, summarize(Detect(parseOK(t, n, synthetic[n]()))), "synthetic:"+n)
+		assert.Equal(t, w, summarize(runDefault(parseOK(t, n, synthetic[n]()))), "synthetic:"+n)
 	}
 }
 
-// TestDetectGolden compares each sample's Detection, as JSON, with
-// testdata/detect/<sample>.json (go test -update rewrites them).
+// TestDetectGolden compares each sample's Result, as JSON, with
+// testdata/golden/<sample>.json (go test -update rewrites them).
 func TestDetectGolden(t *testing.T) {
 	for name, b := range sampleBytes(t) {
-		d := Detect(parseOK(t, name, b))
+		d := runDefault(parseOK(t, name, b))
 		got, err := json.MarshalIndent(d, "", "  ")
 		require.NoError(t, err)
-		path := filepath.Join("testdata", "detect", strings.ReplaceAll(name, "/", "_")+".json")
+		path := filepath.Join("testdata", "golden", strings.ReplaceAll(name, "/", "_")+".json")
 		testutil.Golden(t, path, append(got, '\n'))
 	}
 }
@@ -356,7 +357,7 @@ func TestDetectGolden(t *testing.T) {
 // strings, imports as "dll!function", and that it reads back.
 func TestDetectJSON(t *testing.T) {
 	samples := sampleBytes(t)
-	d := Detect(parseOK(t, "mingw-service-x86.exe", samples["mingw-service-x86.exe"]))
+	d := runDefault(parseOK(t, "mingw-service-x86.exe", samples["mingw-service-x86.exe"]))
 	b, err := json.Marshal(d)
 	require.NoError(t, err)
 	var raw map[string]any
@@ -379,7 +380,7 @@ func TestDetectJSON(t *testing.T) {
 	assert.Equal(t, "12", comp["version"])
 	assert.IsType(t, "", comp["evidence"].([]any)[0])
 
-	var back Detection
+	var back Result
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, d.CodeLanguage, back.CodeLanguage)
 	assert.Equal(t, d.Compiler.Evidence[0].String(), back.Compiler.Evidence[0].String())
@@ -389,10 +390,10 @@ func TestDetectJSON(t *testing.T) {
 func TestDetectDeterministic(t *testing.T) {
 	for name, b := range sampleBytes(t) {
 		f := parseOK(t, name, b)
-		first, _ := json.Marshal(Detect(f))
+		first, _ := json.Marshal(runDefault(f))
 		done := make(chan []byte, 4)
 		for range 4 {
-			go func() { j, _ := json.Marshal(Detect(f)); done <- j }()
+			go func() { j, _ := json.Marshal(runDefault(f)); done <- j }()
 		}
 		for range 4 {
 			assert.Equal(t, string(first), string(<-done), name)
@@ -401,7 +402,7 @@ func TestDetectDeterministic(t *testing.T) {
 }
 
 func TestDetectNil(t *testing.T) {
-	d := Detect(nil)
+	d := runDefault(nil)
 	assert.Equal(t, Unknown, d.CodeLanguage)
 	assert.Equal(t, RulesVersion, d.RulesVersion)
 	assert.False(t, d.Packed)
@@ -413,9 +414,9 @@ func TestDetectCutSamples(t *testing.T) {
 	for name, b := range sampleBytes(t) {
 		for i := 1; i <= 32; i++ {
 			n := len(b) * i / 32
-			f, _ := Parse(context.Background(), b[:n:n])
+			f, _ := pe.Parse(context.Background(), b[:n:n])
 			if f != nil {
-				assert.NotPanics(t, func() { Detect(f) }, "%s cut at %d", name, n)
+				assert.NotPanics(t, func() { runDefault(f) }, "%s cut at %d", name, n)
 			}
 		}
 	}
@@ -427,10 +428,10 @@ func TestDetectCutSamples(t *testing.T) {
 func TestRulesVersionPinned(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", RulesVersion)
-	for _, r := range Rules() {
+	for _, r := range DefaultRules() {
 		fmt.Fprintf(&b, "%s\n", r.ID)
 	}
-	for _, r := range BehaviorRules() {
+	for _, r := range DefaultBehaviors() {
 		fmt.Fprintf(&b, "behavior/%s\n", r.ID)
 	}
 	path := filepath.Join("testdata", "rules-version.txt")
@@ -480,7 +481,7 @@ func TestImportMatching(t *testing.T) {
 func TestMinGWDynamicAPIIsCommon(t *testing.T) {
 	samples := sampleBytes(t)
 	for _, name := range []string{"mingw-console-x86.exe", "mingw-service-x86.exe", "mingw-gui-x86.exe"} {
-		d := Detect(parseOK(t, name, samples[name]))
+		d := runDefault(parseOK(t, name, samples[name]))
 		i := slices.IndexFunc(d.Behaviors, func(b Behavior) bool { return b.ID == "dynamic-api" })
 		require.GreaterOrEqual(t, i, 0, name)
 		assert.True(t, d.Behaviors[i].Common, name)
@@ -496,15 +497,15 @@ func TestGenericNotOnCompressedResource(t *testing.T) {
 	p := newSynth()
 	p.rich = richVS2019
 	p.imports = msvcImports
-	p.resources = []synthRes{{typ: ResourceID{ID: 10}, name: ResourceID{ID: 1}, data: randomBytes(64<<10, 20)}}
-	d := Detect(parseOK(t, "resource", p.build()))
+	p.resources = []synthRes{{typ: pe.ResourceID{ID: 10}, name: pe.ResourceID{ID: 1}, data: randomBytes(64<<10, 20)}}
+	d := runDefault(parseOK(t, "resource", p.build()))
 	assert.False(t, d.Packed)
 
 	p = newSynth()
 	p.sections = []synthSection{{name: ".text", chars: 0xE0000020, data: randomBytes(64<<10, 21)}, {name: ".stub", chars: 0xE0000020, data: code(0x60)}}
 	p.entry = 1
 	p.imports = []synthImport{{dll: "KERNEL32.dll", funcs: []string{"LoadLibraryA", "GetProcAddress"}}}
-	d = Detect(parseOK(t, "code", p.build()))
+	d = runDefault(parseOK(t, "code", p.build()))
 	require.True(t, d.Packed)
 	assert.Equal(t, "generic", d.Packers[0].Name)
 }
@@ -516,7 +517,7 @@ func TestUPXHeaderChecksum(t *testing.T) {
 	i := bytes.Index(b, []byte("UPX!"))
 	require.Positive(t, i)
 	b[i+31] ^= 0xFF
-	d := Detect(parseOK(t, "upx", b))
+	d := runDefault(parseOK(t, "upx", b))
 	require.True(t, d.Packed)
 	assert.Equal(t, "UPX", d.Packers[0].Name)
 	assert.Less(t, d.Packers[0].Confidence, ConfidenceSure)
@@ -530,7 +531,7 @@ func TestRichChecksumLowersMSVC(t *testing.T) {
 	p.rich = richVS2019
 	p.richBadCheck = true
 	p.imports = msvcImports
-	d := Detect(parseOK(t, "rich", p.build()))
+	d := runDefault(parseOK(t, "rich", p.build()))
 	require.NotNil(t, d.Compiler)
 	assert.Equal(t, "Visual Studio 2019", d.Compiler.Version)
 	assert.Less(t, d.Compiler.Confidence, Confidence(90))
@@ -538,29 +539,29 @@ func TestRichChecksumLowersMSVC(t *testing.T) {
 
 func TestRichVisualStudioVersions(t *testing.T) {
 	for _, c := range []struct {
-		e    RichEntry
+		e    pe.RichEntry
 		role richRole
 		vs   string
 	}{
-		{RichEntry{ProductID: 0x0102, Build: 23026}, roleLinker, "Visual Studio 2015"},
-		{RichEntry{ProductID: 0x0102, Build: 24215}, roleLinker, "Visual Studio 2015"},
-		{RichEntry{ProductID: 0x0105, Build: 25017}, roleCompiler, "Visual Studio 2017"},
-		{RichEntry{ProductID: 0x0104, Build: 27030}, roleCompiler, "Visual Studio 2017"},
-		{RichEntry{ProductID: 0x0102, Build: 27508}, roleLinker, "Visual Studio 2019"},
-		{RichEntry{ProductID: 0x0102, Build: 30159}, roleLinker, "Visual Studio 2019"},
-		{RichEntry{ProductID: 0x0102, Build: 30401}, roleLinker, "Visual Studio 2022"},
-		{RichEntry{ProductID: 0x0105, Build: 35228}, roleCompiler, "Visual Studio 2022"},
-		{RichEntry{ProductID: 0x0105, Build: 35503}, roleCompiler, "Visual Studio 2026"},
-		{RichEntry{ProductID: 0x00de, Build: 40629}, roleLinker, "Visual Studio 2013"},
-		{RichEntry{ProductID: 0x00cf, Build: 61030}, roleCompiler, "Visual Studio 2012"},
-		{RichEntry{ProductID: 0x00ab, Build: 40219}, roleCompiler, "Visual Studio 2010"},
-		{RichEntry{ProductID: 0x0084, Build: 30729}, roleCompiler, "Visual Studio 2008"},
-		{RichEntry{ProductID: 0x0078, Build: 50727}, roleLinker, "Visual Studio 2005"},
-		{RichEntry{ProductID: 0x005a, Build: 6030}, roleLinker, "Visual Studio .NET 2003"},
-		{RichEntry{ProductID: 0x003d, Build: 9466}, roleLinker, "Visual Studio .NET 2002"},
-		{RichEntry{ProductID: 0x000b, Build: 8168}, roleCompiler, "Visual Studio 6.0"},
-		{RichEntry{ProductID: 0x0103, Build: 30795}, roleMasm, "Visual Studio 2022"},
-		{RichEntry{ProductID: 0x00ff, Build: 30795}, roleOther, ""},
+		{pe.RichEntry{ProductID: 0x0102, Build: 23026}, roleLinker, "Visual Studio 2015"},
+		{pe.RichEntry{ProductID: 0x0102, Build: 24215}, roleLinker, "Visual Studio 2015"},
+		{pe.RichEntry{ProductID: 0x0105, Build: 25017}, roleCompiler, "Visual Studio 2017"},
+		{pe.RichEntry{ProductID: 0x0104, Build: 27030}, roleCompiler, "Visual Studio 2017"},
+		{pe.RichEntry{ProductID: 0x0102, Build: 27508}, roleLinker, "Visual Studio 2019"},
+		{pe.RichEntry{ProductID: 0x0102, Build: 30159}, roleLinker, "Visual Studio 2019"},
+		{pe.RichEntry{ProductID: 0x0102, Build: 30401}, roleLinker, "Visual Studio 2022"},
+		{pe.RichEntry{ProductID: 0x0105, Build: 35228}, roleCompiler, "Visual Studio 2022"},
+		{pe.RichEntry{ProductID: 0x0105, Build: 35503}, roleCompiler, "Visual Studio 2026"},
+		{pe.RichEntry{ProductID: 0x00de, Build: 40629}, roleLinker, "Visual Studio 2013"},
+		{pe.RichEntry{ProductID: 0x00cf, Build: 61030}, roleCompiler, "Visual Studio 2012"},
+		{pe.RichEntry{ProductID: 0x00ab, Build: 40219}, roleCompiler, "Visual Studio 2010"},
+		{pe.RichEntry{ProductID: 0x0084, Build: 30729}, roleCompiler, "Visual Studio 2008"},
+		{pe.RichEntry{ProductID: 0x0078, Build: 50727}, roleLinker, "Visual Studio 2005"},
+		{pe.RichEntry{ProductID: 0x005a, Build: 6030}, roleLinker, "Visual Studio .NET 2003"},
+		{pe.RichEntry{ProductID: 0x003d, Build: 9466}, roleLinker, "Visual Studio .NET 2002"},
+		{pe.RichEntry{ProductID: 0x000b, Build: 8168}, roleCompiler, "Visual Studio 6.0"},
+		{pe.RichEntry{ProductID: 0x0103, Build: 30795}, roleMasm, "Visual Studio 2022"},
+		{pe.RichEntry{ProductID: 0x00ff, Build: 30795}, roleOther, ""},
 	} {
 		role, vs := richTool(c.e)
 		assert.Equal(t, c.role, role, "%+v", c.e)
@@ -586,7 +587,7 @@ func TestGenericNotOnIncrementalLink(t *testing.T) {
 	entropy, structural := genericSignals(x)
 	assert.NotEmpty(t, entropy, "the random .text looks packed on its own")
 	assert.Empty(t, structural)
-	assert.False(t, Detect(x.File).Packed)
+	assert.False(t, runDefault(x.File).Packed)
 }
 
 // TestDetectCorkami runs Detect over the hostile corpus (227 hand-made
@@ -598,13 +599,13 @@ func TestDetectCorkami(t *testing.T) {
 	for _, p := range files {
 		b, err := os.ReadFile(p)
 		require.NoError(t, err)
-		f, _ := Parse(context.Background(), b)
+		f, _ := pe.Parse(context.Background(), b)
 		if f == nil {
 			continue
 		}
 		start := time.Now()
-		var d *Detection
-		require.NotPanics(t, func() { d = Detect(f) }, p)
+		var d *Result
+		require.NotPanics(t, func() { d = runDefault(f) }, p)
 		assert.Less(t, time.Since(start), 100*time.Millisecond, p)
 		for _, fd := range d.Findings {
 			counts[fd.RuleID]++
@@ -640,4 +641,10 @@ func TestGoBuildInfoInline(t *testing.T) {
 	}
 	_, _, ok := goInlineBuildInfo([]byte("\xff Go buildinf:\x08\x02"))
 	assert.False(t, ok, "a header cut short")
+}
+
+// runDefault runs the default rules with no deadline, as the report does.
+func runDefault(f *pe.File) *Result {
+	d, _ := Run(context.Background(), f, DefaultRules())
+	return d
 }

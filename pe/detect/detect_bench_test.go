@@ -1,4 +1,4 @@
-package pe
+package detect
 
 import (
 	"context"
@@ -7,12 +7,13 @@ import (
 	"time"
 
 	"github.com/filerep/filerep/internal/testutil"
+	"github.com/filerep/filerep/pe"
 )
 
 // The detection budget (issue 4): Detect adds less than 10% to Parse on
 // the testdata samples. Compare
 //
-//	go test ./pe/ -run '^$' -bench 'Parse(AndDetect)?$' -benchtime 2s
+//	go test ./pe/detect/ -run '^$' -bench 'Parse(AndDetect)?$' -benchtime 2s
 //
 // BenchmarkParse and BenchmarkParseAndDetect parse every sample once per
 // iteration (the second also detects, and reports Detect's share of
@@ -47,11 +48,11 @@ func benchParse(b *testing.B, detect bool) {
 	for b.Loop() {
 		for _, s := range samples {
 			t0 := time.Now()
-			f, _ := Parse(context.Background(), s)
+			f, _ := pe.Parse(context.Background(), s)
 			parseT += time.Since(t0)
 			if detect && f != nil {
 				t1 := time.Now()
-				Detect(f)
+				runDefault(f)
 				detectT += time.Since(t1)
 			}
 		}
@@ -70,13 +71,13 @@ func BenchmarkDetect(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		f, _ := Parse(context.Background(), d)
+		f, _ := pe.Parse(context.Background(), d)
 		if f == nil {
 			continue
 		}
 		b.Run(s.Rel, func(b *testing.B) {
 			for b.Loop() {
-				Detect(f)
+				runDefault(f)
 			}
 		})
 	}

@@ -1,4 +1,4 @@
-package pe
+package detect
 
 // Conflicts between rules, settled once after every rule ran, as data.
 //

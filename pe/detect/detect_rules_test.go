@@ -1,4 +1,4 @@
-package pe
+package detect
 
 // The SYNTHETIC images named by the rule tables' Examples
 // ("synthetic:<name>"). Each carries exactly the evidence its rule reads,
@@ -11,6 +11,8 @@ import (
 	"hash/crc32"
 	"math/rand/v2"
 	"strings"
+
+	"github.com/filerep/filerep/pe"
 )
 
 // randomBytes returns n reproducible pseudo-random bytes (packed-looking
@@ -43,7 +45,7 @@ var msvcImports = []synthImport{{dll: "KERNEL32.dll", funcs: []string{"GetModule
 
 // richVS2019 is a Rich header of a C/C++ program linked by Visual Studio
 // 2019 16.9 (build 29913).
-var richVS2019 = []RichEntry{
+var richVS2019 = []pe.RichEntry{
 	{ProductID: 0x0105, Build: 29913, Count: 20}, {ProductID: 0x0104, Build: 29913, Count: 10},
 	{ProductID: 0x0103, Build: 29913, Count: 3}, {ProductID: 0x00ff, Build: 29913, Count: 1},
 	{ProductID: 0x0001, Build: 0, Count: 120}, {ProductID: 0x0102, Build: 29913, Count: 1},
@@ -115,7 +117,7 @@ var synthetic = map[string]func() []byte{
 		p.rich = richVS2019
 		p.imports = msvcImports
 		script := append(append(append([]byte{}, autoItMagic...), 0x99, 0x4C, 0x53, 0x0A, 0x86, 0xD6, 0x48, 0x7D), "AU3!EA06"...)
-		p.resources = []synthRes{{typ: ResourceID{ID: 10}, name: ResourceID{Name: "SCRIPT"}, data: append(script, randomBytes(200, 2)...)}}
+		p.resources = []synthRes{{typ: pe.ResourceID{ID: 10}, name: pe.ResourceID{Name: "SCRIPT"}, data: append(script, randomBytes(200, 2)...)}}
 		return p.build()
 	},
 	"vb6": func() []byte {
@@ -131,7 +133,7 @@ var synthetic = map[string]func() []byte{
 		// ProjectInfo+0x20 (native code address) left 0: P-Code.
 		p.sections[0].data = text
 		p.imports = []synthImport{{dll: "MSVBVM60.DLL", funcs: []string{"ThunRTMain", "__vbaFreeStr"}}}
-		p.rich = []RichEntry{{ProductID: 0x0d, Build: 9782, Count: 1}, {ProductID: 0x04, Build: 8169, Count: 1}}
+		p.rich = []pe.RichEntry{{ProductID: 0x0d, Build: 9782, Count: 1}, {ProductID: 0x04, Build: 8169, Count: 1}}
 		return p.build()
 	},
 	"cppbuilder": func() []byte {
@@ -153,8 +155,8 @@ var synthetic = map[string]func() []byte{
 		}
 		p.imports = []synthImport{{dll: "kernel32.dll", funcs: []string{"GetModuleHandleW"}}, {dll: "oleaut32.dll", funcs: []string{"SysFreeString"}}}
 		p.resources = []synthRes{
-			{typ: ResourceID{ID: 10}, name: ResourceID{Name: "DVCLAL"}, data: randomBytes(16, 3)},
-			{typ: ResourceID{ID: 10}, name: ResourceID{Name: "PACKAGEINFO"}, data: randomBytes(64, 4)},
+			{typ: pe.ResourceID{ID: 10}, name: pe.ResourceID{Name: "DVCLAL"}, data: randomBytes(16, 3)},
+			{typ: pe.ResourceID{ID: 10}, name: pe.ResourceID{Name: "PACKAGEINFO"}, data: randomBytes(64, 4)},
 		}
 		return p.build()
 	},
@@ -235,7 +237,7 @@ var synthetic = map[string]func() []byte{
 	"msvc-2008": func() []byte {
 		p := newSynth()
 		p.linker = [2]byte{9, 0}
-		p.rich = []RichEntry{{ProductID: 0x0084, Build: 30729, Count: 5}, {ProductID: 0x0093, Build: 30729, Count: 4}, {ProductID: 0x0091, Build: 30729, Count: 1}}
+		p.rich = []pe.RichEntry{{ProductID: 0x0084, Build: 30729, Count: 5}, {ProductID: 0x0093, Build: 30729, Count: 4}, {ProductID: 0x0091, Build: 30729, Count: 1}}
 		p.imports = []synthImport{{dll: "MSVCR90.dll", funcs: []string{"_initterm"}}}
 		return p.build()
 	},
@@ -247,7 +249,7 @@ var synthetic = map[string]func() []byte{
 	},
 	"masm": func() []byte {
 		p := newSynth()
-		p.rich = []RichEntry{{ProductID: 0x0103, Build: 30795, Count: 2}, {ProductID: 0x0001, Build: 0, Count: 3}, {ProductID: 0x0102, Build: 30795, Count: 1}}
+		p.rich = []pe.RichEntry{{ProductID: 0x0103, Build: 30795, Count: 2}, {ProductID: 0x0001, Build: 0, Count: 3}, {ProductID: 0x0102, Build: 30795, Count: 1}}
 		p.imports = []synthImport{{dll: "kernel32.dll", funcs: []string{"ExitProcess", "GetStdHandle", "WriteFile"}}}
 		return p.build()
 	},
@@ -258,7 +260,7 @@ var synthetic = map[string]func() []byte{
 		p.linker = [2]byte{2, 25}
 		table := make([]byte, 48)
 		copy(table, innoIDs[5].id)
-		p.resources = []synthRes{{typ: ResourceID{ID: 10}, name: ResourceID{ID: 11111}, data: table}}
+		p.resources = []synthRes{{typ: pe.ResourceID{ID: 10}, name: pe.ResourceID{ID: 11111}, data: table}}
 		p.overlay = append([]byte("Inno Setup Setup Data (6.2.2) (u)"), make([]byte, 64)...)
 		b := p.build()
 		// Fill the table now that the overlay's offset is known.
@@ -302,13 +304,13 @@ var synthetic = map[string]func() []byte{
 		name := "MyApp-1.0.0-full.nupkg"
 		binary.LittleEndian.PutUint16(zip[26:], uint16(len(name)))
 		zip = append(append(zip, name...), randomBytes(100, 6)...)
-		p.resources = []synthRes{{typ: ResourceID{Name: "DATA"}, name: ResourceID{ID: 131}, data: zip}}
+		p.resources = []synthRes{{typ: pe.ResourceID{Name: "DATA"}, name: pe.ResourceID{ID: 131}, data: zip}}
 		return p.build()
 	},
 	"bdist-wininst": func() []byte {
 		p := newSynth()
 		p.linker = [2]byte{9, 0}
-		p.rich = []RichEntry{{ProductID: 0x0083, Build: 30729, Count: 5}, {ProductID: 0x0091, Build: 30729, Count: 1}}
+		p.rich = []pe.RichEntry{{ProductID: 0x0083, Build: 30729, Count: 5}, {ProductID: 0x0091, Build: 30729, Count: 1}}
 		p.imports = []synthImport{{dll: "MSVCR90.dll", funcs: []string{"_initterm"}}}
 		cfg := []byte("[metadata]\nname=sample\n[Setup]\ntarget_version=2.7\ninfo=x\n\x00\x00")
 		tag := make([]byte, 12)
@@ -360,7 +362,7 @@ var synthetic = map[string]func() []byte{
 		binary.LittleEndian.PutUint16(root[0x40:], 22)
 		root[0x42] = 5
 		copy(root[0x50:], msiCLSID)
-		p.resources = []synthRes{{typ: ResourceID{ID: 10}, name: ResourceID{Name: "MSI"}, data: msi}}
+		p.resources = []synthRes{{typ: pe.ResourceID{ID: 10}, name: pe.ResourceID{Name: "MSI"}, data: msi}}
 		return p.build()
 	},
 

@@ -1,4 +1,4 @@
-package pe
+package detect
 
 import (
 	"fmt"
@@ -36,7 +36,7 @@ type Rule struct {
 	// Needs fail does not run.
 	Needs Needs
 	// Match decides and returns the finding with its version, confidence
-	// and evidence; Detect fills RuleID, Kind, Language and (when empty)
+	// and evidence; Run fills RuleID, Kind, Language and (when empty)
 	// Name.
 	Match func(*Facts) (Finding, bool)
 	// Examples name the samples the rule must fire on: a file under
@@ -112,7 +112,7 @@ type Needs struct {
 	Any []Need // when not empty, at least one must hold
 }
 
-// Confidence is how sure a finding is, from 1 to 100. Detect names a code
+// Confidence is how sure a finding is, from 1 to 100. Run names a code
 // language only from a compiler finding of at least [ConfidenceMedium]:
 // a wrong name is worse than none.
 type Confidence int
@@ -166,7 +166,7 @@ func (e Evidence) String() string {
 func (e Evidence) MarshalText() ([]byte, error) { return []byte(e.String()), nil }
 
 // UnmarshalText keeps the text as Value, with no kind and no offset, so
-// that a marshalled Detection reads back.
+// that a marshalled Result reads back.
 func (e *Evidence) UnmarshalText(b []byte) error {
 	*e = Evidence{Value: string(b), Offset: -1}
 	return nil
@@ -237,7 +237,7 @@ type Behavior struct {
 type Suppress struct {
 	Drop  string   // the rule whose finding is removed (an ID or a prefix with "*")
 	IfAny []string // the findings that remove it
-	Why   string   // the reason, recorded in Detection.Suppressed
+	Why   string   // the reason, recorded in Result.Suppressed
 }
 
 // Suppression records a finding that a [Suppress] row removed.
@@ -247,11 +247,11 @@ type Suppression struct {
 	Why    string `json:"why"`     // the row's reason
 }
 
-// Detection is the result of [Detect]: the Digital DNA fields of report.md
+// Result is what [Run] found: the Digital DNA fields of report.md
 // (code_language, compiler, packed, packers, installer) and the behaviours.
 //
 // Installer is a Finding; report.md's dna.installer is its Name.
-type Detection struct {
+type Result struct {
 	CodeLanguage string     `json:"code_language"`       // report.md vocabulary; "Unknown" when evidence is thin
 	Compiler     *Finding   `json:"compiler,omitempty"`  // the compiler finding the code language comes from
 	Packed       bool       `json:"packed"`              // a packer or protector was found
@@ -267,6 +267,7 @@ type Detection struct {
 	// Errors lists rules that failed on this file (a recovered panic);
 	// the other findings stand.
 	Errors []string `json:"errors,omitempty"`
-	// RulesVersion is [RulesVersion] of the tables that made it.
+	// RulesVersion is [RulesVersion]: the version of the default tables,
+	// also when Run was given rules of its own.
 	RulesVersion string `json:"rules_version"`
 }

@@ -1,39 +1,57 @@
-package pe
+package detect
 
 import (
 	"cmp"
+	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+
+	"github.com/filerep/filerep/pe"
 )
 
-// RulesVersion identifies the detection tables (rules_*.go). It is bumped
-// whenever a row is added, removed or changed, and goes into the report so
-// that stored results can be recomputed when the rules change. A test pins
-// the rule IDs to this version.
+// RulesVersion identifies the default tables ([DefaultRules],
+// [DefaultSuppress], [DefaultBehaviors]). It is bumped whenever a row is
+// added, removed or changed, and goes into the report so that stored
+// results can be recomputed when the rules change. A test pins the rule
+// IDs to this version.
 const RulesVersion = "2026.1"
 
 // Unknown is the code language reported when the evidence is too thin to
 // name one.
 const Unknown = "Unknown"
 
-// Detect runs the detection tables over a parsed file: the compiler and
-// code language, packers and protectors, installers, and the behaviours
-// its imports show. Every finding carries its evidence. The result is
-// deterministic (sorted) and built from [Facts] gathered once; Detect does
-// not read the file again.
+// Run evaluates rules over a parsed file, in the order given, settles
+// their conflicts with the [DefaultSuppress] rows and names the compiler
+// and code language, the packers and protectors and the installer; it
+// also reports the behaviours the imports show ([DefaultBehaviors]).
+// Every finding carries its evidence. Pass [DefaultRules] for the
+// built-in rule set, or that slice with rows of your own added (see the
+// example); a nil or empty rules runs no rule but the behaviours. Rules
+// should pass [Validate].
 //
-// Detect costs a pass over the imports and a few bounded reads and
-// searches of f's bytes. It is safe to call concurrently on the same File.
-// A nil File gives an empty Detection with the Unknown code language.
-func Detect(f *File) *Detection {
-	d := &Detection{CodeLanguage: Unknown, RulesVersion: RulesVersion}
+// The result is deterministic (sorted) and built from [Facts] gathered
+// once; Run does not read the file again. It costs a pass over the imports
+// and a few bounded reads and searches of f's bytes, and is safe to call
+// concurrently on the same File. A nil File gives an empty Result with
+// the Unknown code language.
+//
+// Run checks ctx between rules. When ctx is done first, Run returns the
+// findings of the rules that ran, with an error wrapping ctx's error; the
+// Result is never nil.
+func Run(ctx context.Context, f *pe.File, rules []Rule) (*Result, error) {
+	d := &Result{CodeLanguage: Unknown, RulesVersion: RulesVersion}
 	if f == nil {
-		return d
+		return d, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return d, fmt.Errorf("detect: abandoned: %w", err)
 	}
 	x := NewFacts(f)
-	found, suppressed, errs := runRules(x, defaultRuleSet(), true)
+	x.ctx = ctx
+	found, suppressed, errs := runRules(x, ruleSetFor(rules), true)
 	d.Findings = sortFindings(found)
 	d.Suppressed = suppressed
 	d.Errors = append(x.errs, errs...)
@@ -56,8 +74,11 @@ func Detect(f *File) *Detection {
 		d.CodeLanguage = c.Language
 	}
 	d.Installer = best(installers)
+	if err := ctx.Err(); err != nil {
+		return d, fmt.Errorf("detect: abandoned: %w", err)
+	}
 	d.Behaviors = detectBehaviors(x)
-	return d
+	return d, nil
 }
 
 // allRules returns the tables in evaluation order: compilers, installers,
@@ -69,14 +90,75 @@ func allRules() []Rule {
 	return append(out, packerRules...)
 }
 
-// Rules returns a copy of every detection rule, in evaluation order.
-func Rules() []Rule { return allRules() }
+// DefaultRules returns the built-in detection rules in evaluation order:
+// compilers, installers, then packers (the generic packer row is last, so
+// named ones come first). Each call returns a fresh copy, down to the
+// rows' Needs and Examples, that the caller may change or extend.
+func DefaultRules() []Rule {
+	out := allRules()
+	for i := range out {
+		r := &out[i]
+		r.Needs.All = slices.Clone(r.Needs.All)
+		r.Needs.Any = slices.Clone(r.Needs.Any)
+		r.Examples = slices.Clone(r.Examples)
+	}
+	return out
+}
 
-// ruleSet is the rules in evaluation order with what runRules needs,
-// computed once.
+// DefaultBehaviors returns a fresh copy of the behaviours-from-imports
+// table that [Run] evaluates.
+func DefaultBehaviors() []BehaviorRule {
+	out := slices.Clone(behaviorRules)
+	for i := range out {
+		r := &out[i]
+		r.Groups = slices.Clone(r.Groups)
+		for j := range r.Groups {
+			r.Groups[j].APIs = slices.Clone(r.Groups[j].APIs)
+		}
+		r.Examples = slices.Clone(r.Examples)
+	}
+	return out
+}
+
+// DefaultSuppress returns a fresh copy of the conflict table that [Run]
+// settles findings with. Rules of your own take part by their IDs: a
+// finding of yours named "packer/…" removes the "packer/generic" one, as
+// a built-in packer's does.
+func DefaultSuppress() []Suppress {
+	out := slices.Clone(suppressRules)
+	for i := range out {
+		out[i].IfAny = slices.Clone(out[i].IfAny)
+	}
+	return out
+}
+
+// Validate reports the first problem of a rule set: a rule without an ID,
+// with an unknown Kind or without Match, or an ID used twice. [Run]
+// accepts any rules, but a nil Match only fails at run time (in
+// Result.Errors) and a duplicate ID makes two findings with one ID.
+func Validate(rules []Rule) error {
+	seen := make(map[string]bool, len(rules))
+	for i, r := range rules {
+		switch {
+		case r.ID == "":
+			return fmt.Errorf("detect: rule %d has no ID", i)
+		case r.Kind != RuleCompiler && r.Kind != RulePacker && r.Kind != RuleInstaller:
+			return fmt.Errorf("detect: rule %s: unknown kind %q", r.ID, r.Kind)
+		case r.Match == nil:
+			return fmt.Errorf("detect: rule %s has no Match", r.ID)
+		case seen[r.ID]:
+			return fmt.Errorf("detect: rule ID %s used twice", r.ID)
+		}
+		seen[r.ID] = true
+	}
+	return nil
+}
+
+// ruleSet is the rules in evaluation order with what runRules needs.
 type ruleSet struct {
 	rules []Rule
 	rows  []Suppress
+	ids   []string // the rules' IDs, which alone decide skipIf
 	// skipIf lists, per rule, the rules whose finding makes evaluating it
 	// pointless (see runRules).
 	skipIf [][]int
@@ -84,12 +166,45 @@ type ruleSet struct {
 
 var defaultRuleSet = sync.OnceValue(func() *ruleSet { return newRuleSet(allRules(), suppressRules) })
 
+// lastRuleSet is the rule set of the last Run whose IDs were not the
+// default ones: skipIf costs a few milliseconds to compute and depends on
+// the IDs only, so a caller running one set of its own over many files
+// pays for it once.
+var lastRuleSet atomic.Pointer[ruleSet]
+
+// ruleSetFor returns the ruleSet of rules, reusing a computed skipIf when
+// the IDs are those of the default set or of the previous call.
+func ruleSetFor(rules []Rule) *ruleSet {
+	for _, rs := range []*ruleSet{defaultRuleSet(), lastRuleSet.Load()} {
+		if rs != nil && sameIDs(rs.ids, rules) {
+			return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf}
+		}
+	}
+	rs := newRuleSet(rules, suppressRules)
+	lastRuleSet.Store(rs)
+	return rs
+}
+
+// sameIDs reports whether rules have exactly these IDs, in this order.
+func sameIDs(ids []string, rules []Rule) bool {
+	if len(ids) != len(rules) {
+		return false
+	}
+	for i := range rules {
+		if rules[i].ID != ids[i] {
+			return false
+		}
+	}
+	return true
+}
+
 func newRuleSet(rules []Rule, rows []Suppress) *ruleSet {
 	rs := &ruleSet{rules: rules, rows: rows, skipIf: make([][]int, len(rules))}
 	ids := make([]string, len(rules))
 	for i, r := range rules {
 		ids[i] = r.ID
 	}
+	rs.ids = ids
 	// An ID is droppable when a row drops it and another ID can trigger
 	// that row (a row never lets a finding suppress itself).
 	droppable := map[string]bool{}
@@ -121,12 +236,6 @@ func newRuleSet(rules []Rule, rows []Suppress) *ruleSet {
 	}
 	return rs
 }
-
-// BehaviorRules returns a copy of the behaviours-from-imports table.
-func BehaviorRules() []BehaviorRule { return slices.Clone(behaviorRules) }
-
-// SuppressRules returns a copy of the conflict table.
-func SuppressRules() []Suppress { return slices.Clone(suppressRules) }
 
 // best returns the most confident finding; ties go to the earlier rule in
 // the tables (findings arrive in evaluation order).
@@ -160,6 +269,9 @@ func runRules(x *Facts, rs *ruleSet, skip bool) ([]Finding, []Suppression, []str
 	present := make([]bool, len(rs.rules))
 rules:
 	for i, r := range rs.rules {
+		if x.ctx != nil && x.ctx.Err() != nil {
+			break
+		}
 		if skip {
 			for _, t := range rs.skipIf[i] {
 				if present[t] {
@@ -224,7 +336,7 @@ rules:
 func safeMatch(r Rule, x *Facts) (fd Finding, ok bool, err string) {
 	defer func() {
 		if v := recover(); v != nil {
-			fd, ok, err = Finding{}, false, fmt.Sprintf("pe: rule %s panicked: %v", r.ID, v)
+			fd, ok, err = Finding{}, false, fmt.Sprintf("detect: rule %s panicked: %v", r.ID, v)
 		}
 	}()
 	fd, ok = r.Match(x)

@@ -1,4 +1,4 @@
-package pe
+package detect
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/filerep/filerep/internal/testutil"
+	"github.com/filerep/filerep/pe"
 )
 
 // FuzzDetect checks Detect's contract on whatever Parse can read: no
@@ -22,12 +23,12 @@ func FuzzDetect(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
 		defer cancel()
-		pf, _ := Parse(ctx, b)
+		pf, _ := pe.Parse(ctx, b)
 		if pf == nil {
 			return
 		}
 		start := time.Now()
-		d := Detect(pf)
+		d := runDefault(pf)
 		if d.CodeLanguage == "" || d.RulesVersion == "" {
 			t.Fatalf("incomplete detection: %+v", d)
 		}

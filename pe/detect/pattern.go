@@ -1,4 +1,4 @@
-package pe
+package detect
 
 import (
 	"bytes"
@@ -57,7 +57,7 @@ func CompilePattern(src string) (*Pattern, error) {
 		case c == '\'':
 			end := strings.IndexByte(s[1:], '\'')
 			if end < 0 {
-				return nil, fmt.Errorf("pe: pattern %q: unterminated quote", src)
+				return nil, fmt.Errorf("detect: pattern %q: unterminated quote", src)
 			}
 			for i := 0; i < end; i++ {
 				p.items = append(p.items, patItem{op: patByte, val: s[1+i]})
@@ -74,19 +74,19 @@ func CompilePattern(src string) (*Pattern, error) {
 			s = s[2:]
 		default:
 			if len(s) < 2 {
-				return nil, fmt.Errorf("pe: pattern %q: odd number of hex digits", src)
+				return nil, fmt.Errorf("detect: pattern %q: odd number of hex digits", src)
 			}
 			hi, ok1 := unhex(s[0])
 			lo, ok2 := unhex(s[1])
 			if !ok1 || !ok2 {
-				return nil, fmt.Errorf("pe: pattern %q: bad character %q", src, s[:2])
+				return nil, fmt.Errorf("detect: pattern %q: bad character %q", src, s[:2])
 			}
 			p.items = append(p.items, patItem{op: patByte, val: hi<<4 | lo})
 			s = s[2:]
 		}
 	}
 	if len(p.items) == 0 {
-		return nil, fmt.Errorf("pe: empty pattern")
+		return nil, fmt.Errorf("detect: empty pattern")
 	}
 	for i, it := range p.items {
 		if it.op == patRel32 || it.op == patRel8 {
