@@ -29,6 +29,10 @@ const maxCatalogFiles = 100000
 // the verdict's "catalog-signed" signal requires; a member of a catalog
 // that does not verify is recorded without a signer (weak evidence). A
 // catalog that cannot be parsed is skipped and listed in Failed.
+//
+// IndexCatalogs is pure Go and links no database: w may be a [MemKB] (as
+// the root package uses it for a Windows tree's CatRoot) or the SQLite
+// store of package github.com/filerep/filerep/reputation/store.
 func IndexCatalogs(ctx context.Context, fsys fs.FS, w Writer, opts authenticode.VerifyOptions) (*CatalogIndexResult, error) {
 	res := &CatalogIndexResult{Failed: map[string]string{}}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {

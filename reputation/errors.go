@@ -5,8 +5,11 @@ import (
 	"fmt"
 )
 
-// Knowledge-base sentinels. Errors returned by this package wrap them; test
-// with [errors.Is].
+// Knowledge-base sentinels. Errors returned by this package and by the
+// SQLite store (package github.com/filerep/filerep/reputation/store) wrap
+// them; test with [errors.Is]. ErrCorrupt, ErrForeign, ErrSchemaVersion and
+// ErrExist come only from the store; they live here so that a program can
+// test for them without linking SQLite.
 var (
 	// ErrNotFound means the knowledge base holds nothing for the key.
 	ErrNotFound = errors.New("reputation: not found")
@@ -21,7 +24,9 @@ var (
 
 	// ErrCorrupt means a database file is damaged: a knowledge base that
 	// carries the filerep knowledge-base marks or an SQLite header, or an
-	// NSRL RDS given to [ImportNSRL], that cannot be read consistently.
+	// NSRL RDS given to
+	// [github.com/filerep/filerep/reputation/store.ImportNSRL], that cannot
+	// be read consistently.
 	ErrCorrupt = errors.New("reputation: database is corrupt")
 
 	// ErrForeign means a file is not a filerep knowledge base: not an SQLite

@@ -2,7 +2,6 @@ package reputation
 
 import (
 	"context"
-	"encoding/hex"
 	"fmt"
 	"strings"
 )
@@ -18,7 +17,8 @@ import (
 // [NormalizeName], hashes after [NormalizeHash].
 //
 // Implementations are safe for concurrent use. [MemKB] keeps everything in
-// memory; [Store] keeps it in a database file. The package
+// memory; [github.com/filerep/filerep/reputation/store.Store] keeps it in an
+// SQLite database file. The package
 // github.com/filerep/filerep/reputation/kbtest holds the conformance suite
 // both pass.
 type KnowledgeBase interface {
@@ -195,9 +195,12 @@ func (r FileRecord) key() string {
 	return r.MD5
 }
 
-// normalize checks r and returns it with hashes normalized and the source
-// trimmed.
-func (r FileRecord) normalize() (FileRecord, error) {
+// Normalize checks r as [Tx.PutFile] does and returns it in the form a
+// knowledge base stores: hashes in lower-case hex, the source trimmed. The
+// error wraps [ErrBadHash] for a malformed hash and [ErrInvalidRecord] for
+// a record without a hash, a source or a valid trust. It is for
+// implementations of [Tx]; MemKB and the SQLite store use it.
+func (r FileRecord) Normalize() (FileRecord, error) {
 	for _, h := range []struct {
 		p   *string
 		alg HashAlg
@@ -258,7 +261,11 @@ type VersionRecord struct {
 	Source  string `json:"source,omitempty"`  // where the record came from
 }
 
-func (v VersionRecord) normalize() (VersionRecord, error) {
+// Normalize checks v as [Tx.PutVersion] does and returns it with its name
+// normalized ([NormalizeName]), its version trimmed and its SHA-256 in
+// lower-case hex. The error wraps [ErrInvalidRecord] (no name or version)
+// or [ErrBadHash]. It is for implementations of [Tx].
+func (v VersionRecord) Normalize() (VersionRecord, error) {
 	v.Name = NormalizeName(v.Name)
 	v.Version = strings.TrimSpace(v.Version)
 	if v.Name == "" || v.Version == "" {
@@ -290,7 +297,12 @@ type Publisher struct {
 	Note       string `json:"note,omitempty"`       // why it is trusted
 }
 
-func (p Publisher) normalize() (Publisher, error) {
+// Normalize checks p as [Tx.PutPublisher] does and returns it with its
+// subject reduced to the common name ([SubjectCommonName]) and its
+// thumbprint in lower-case hex. The error wraps [ErrInvalidRecord] (neither
+// subject nor thumbprint) or [ErrBadHash]. It is for implementations of
+// [Tx].
+func (p Publisher) Normalize() (Publisher, error) {
 	p.Subject = SubjectCommonName(p.Subject)
 	if p.Thumbprint != "" {
 		var err error
@@ -311,7 +323,11 @@ type CatalogMember struct {
 	Signer  string `json:"signer,omitempty"` // catalog signer's subject, when the indexer verified it
 }
 
-func (m CatalogMember) normalize() (CatalogMember, error) {
+// Normalize checks m as [Tx.PutCatalogMember] does and returns it with its
+// hash in lower-case hex and its catalog and signer trimmed. The error
+// wraps [ErrBadHash] (not SHA-1 or SHA-256) or [ErrInvalidRecord] (no
+// catalog). It is for implementations of [Tx].
+func (m CatalogMember) Normalize() (CatalogMember, error) {
 	alg, h, err := NormalizeHash(m.Hash)
 	if err != nil {
 		return m, err
@@ -401,12 +417,6 @@ func normalizeHashAs(s string, want HashAlg, field string) (string, error) {
 		return "", errorf(ErrBadHash, "%s holds a %s, want a %s", field, alg, want)
 	}
 	return h, nil
-}
-
-// hashBytes decodes a normalized hash.
-func hashBytes(h string) []byte {
-	b, _ := hex.DecodeString(h)
-	return b
 }
 
 // NormalizeName returns the lower-cased base name of a file name or path
@@ -550,4 +560,21 @@ func dnCommonName(s string) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// IsWindowsPath reports whether p is an absolute Windows path: a drive
+// letter and a separator (C:\ or C:/), a UNC or device path (\\server\…,
+// \\?\…), or one that starts with an environment variable (%SystemRoot%\…).
+func IsWindowsPath(p string) bool {
+	switch {
+	case len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') &&
+		('a' <= p[0]|0x20 && p[0]|0x20 <= 'z'):
+		return true
+	case strings.HasPrefix(p, `\\`) && len(p) > 2:
+		return true
+	case len(p) > 2 && p[0] == '%':
+		i := strings.IndexByte(p[1:], '%')
+		return i > 0 && (len(p) == i+2 || p[i+2] == '\\' || p[i+2] == '/')
+	}
+	return false
 }

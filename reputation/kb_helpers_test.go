@@ -11,6 +11,13 @@ import (
 	"github.com/filerep/filerep/reputation"
 )
 
+// The hashes of the empty input: real, well known, and handy in tests.
+const (
+	emptyMD5    = "d41d8cd98f00b204e9800998ecf8427e"
+	emptySHA1   = "da39a3ee5e6b4b0d3255bfef95601890afd80709"
+	emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+)
+
 func TestNormalizeHash(t *testing.T) {
 	for _, c := range []struct {
 		in   string

@@ -97,7 +97,7 @@ func (kb *MemKB) Files(ctx context.Context, hash string) ([]FileRecord, error) {
 		}
 		return nil
 	})
-	return finishList(out, err, sortFiles, "file", h)
+	return finishList(out, err, SortFiles, "file", h)
 }
 
 // TypicalPaths implements [KnowledgeBase].
@@ -123,7 +123,7 @@ func (kb *MemKB) TypicalPaths(ctx context.Context, name string) (TypicalPaths, e
 	if !found {
 		return TypicalPaths{}, notFound("name", n)
 	}
-	finishPaths(out.Paths)
+	SortPaths(out.Paths)
 	return out, nil
 }
 
@@ -137,7 +137,7 @@ func (kb *MemKB) Versions(ctx context.Context, name string) ([]VersionRecord, er
 		}
 		return nil
 	})
-	return finishList(out, err, sortVersions, "versions of", n)
+	return finishList(out, err, SortVersions, "versions of", n)
 }
 
 // Relationships implements [KnowledgeBase].
@@ -215,10 +215,10 @@ func (kb *MemKB) CatalogMembers(ctx context.Context, authentihash string) ([]Cat
 		}
 		return nil
 	})
-	return finishList(out, err, sortCatalogMembers, "catalog member", h)
+	return finishList(out, err, SortCatalogMembers, "catalog member", h)
 }
 
-// Stats implements the same method of [Store].
+// Stats counts the records, as the SQLite store's Stats method does.
 func (kb *MemKB) Stats(ctx context.Context) (Stats, error) {
 	var s Stats
 	err := kb.read(ctx, func(st *memState) error {
@@ -283,7 +283,7 @@ func (tx *memTx) add(op func(*memState)) error {
 }
 
 func (tx *memTx) PutFile(r FileRecord) error {
-	r, err := r.normalize()
+	r, err := r.Normalize()
 	if err != nil {
 		return err
 	}
@@ -361,7 +361,7 @@ func (tx *memTx) SetSystem(name string, system bool) error {
 }
 
 func (tx *memTx) PutVersion(v VersionRecord) error {
-	v, err := v.normalize()
+	v, err := v.Normalize()
 	if err != nil {
 		return err
 	}
@@ -401,7 +401,7 @@ func (tx *memTx) relate(name, other string, parent bool) error {
 }
 
 func (tx *memTx) PutPublisher(p Publisher) error {
-	p, err := p.normalize()
+	p, err := p.Normalize()
 	if err != nil {
 		return err
 	}
@@ -415,7 +415,7 @@ func (tx *memTx) PutPublisher(p Publisher) error {
 }
 
 func (tx *memTx) PutCatalogMember(m CatalogMember) error {
-	m, err := m.normalize()
+	m, err := m.Normalize()
 	if err != nil {
 		return err
 	}

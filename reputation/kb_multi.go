@@ -47,7 +47,7 @@ func first[T any](l Layered, fn func(KnowledgeBase) (T, error)) (T, error) {
 
 // Files implements KnowledgeBase.
 func (l Layered) Files(ctx context.Context, hash string) ([]FileRecord, error) {
-	return gather(l, func(kb KnowledgeBase) ([]FileRecord, error) { return kb.Files(ctx, hash) }, sortFiles, "file", hash)
+	return gather(l, func(kb KnowledgeBase) ([]FileRecord, error) { return kb.Files(ctx, hash) }, SortFiles, "file", hash)
 }
 
 // TypicalPaths implements KnowledgeBase.
@@ -57,7 +57,7 @@ func (l Layered) TypicalPaths(ctx context.Context, name string) (TypicalPaths, e
 
 // Versions implements KnowledgeBase.
 func (l Layered) Versions(ctx context.Context, name string) ([]VersionRecord, error) {
-	return gather(l, func(kb KnowledgeBase) ([]VersionRecord, error) { return kb.Versions(ctx, name) }, sortVersions, "versions of", name)
+	return gather(l, func(kb KnowledgeBase) ([]VersionRecord, error) { return kb.Versions(ctx, name) }, SortVersions, "versions of", name)
 }
 
 // Relationships implements KnowledgeBase.
@@ -73,5 +73,5 @@ func (l Layered) Publisher(ctx context.Context, subject, thumbprint string) (Pub
 // CatalogMembers implements KnowledgeBase.
 func (l Layered) CatalogMembers(ctx context.Context, authentihash string) ([]CatalogMember, error) {
 	return gather(l, func(kb KnowledgeBase) ([]CatalogMember, error) { return kb.CatalogMembers(ctx, authentihash) },
-		sortCatalogMembers, "catalog member", authentihash)
+		SortCatalogMembers, "catalog member", authentihash)
 }

@@ -7,7 +7,9 @@ import (
 )
 
 // This file holds the orderings and small helpers that every KnowledgeBase
-// implementation shares, so that MemKB and Store answer identically.
+// implementation shares, so that MemKB and the SQLite store (package
+// reputation/store) answer identically. The orderings are exported for
+// implementations outside this package.
 
 // trustRank orders trust levels for [KnowledgeBase.Files]: known-bad first.
 func trustRank(t Trust) int {
@@ -20,9 +22,10 @@ func trustRank(t Trust) int {
 	return 2
 }
 
-// sortFiles orders file records as [KnowledgeBase.Files] returns them: by
-// trust (known-bad first), then source, then identity hash.
-func sortFiles(rs []FileRecord) {
+// SortFiles orders file records as [KnowledgeBase.Files] returns them: by
+// trust (known-bad first), then source, then identity hash (SHA-256, else
+// SHA-1, else MD5).
+func SortFiles(rs []FileRecord) {
 	slices.SortFunc(rs, func(a, b FileRecord) int {
 		return cmp.Or(
 			cmp.Compare(trustRank(a.Trust), trustRank(b.Trust)),
@@ -32,9 +35,10 @@ func sortFiles(rs []FileRecord) {
 	})
 }
 
-// finishPaths sorts paths by count (descending) then normalized path, and
-// fills in each share.
-func finishPaths(ps []PathCount) {
+// SortPaths orders typical paths as [KnowledgeBase.TypicalPaths] returns
+// them: by count (descending), then normalized path; it fills in each
+// path's Share of the total count.
+func SortPaths(ps []PathCount) {
 	var total int64
 	for _, p := range ps {
 		total += p.Count
@@ -51,18 +55,18 @@ func finishPaths(ps []PathCount) {
 	})
 }
 
-// sortVersions orders versions newest first (see [CompareVersions]), then by
-// SHA-256 and product.
-func sortVersions(vs []VersionRecord) {
+// SortVersions orders versions as [KnowledgeBase.Versions] returns them:
+// newest first (see [CompareVersions]), then by SHA-256 and product.
+func SortVersions(vs []VersionRecord) {
 	slices.SortFunc(vs, func(a, b VersionRecord) int {
 		return cmp.Or(-CompareVersions(a.Version, b.Version), cmp.Compare(a.Version, b.Version),
 			cmp.Compare(a.SHA256, b.SHA256), cmp.Compare(a.Product, b.Product))
 	})
 }
 
-// sortCatalogMembers orders catalog members by catalog name, as
+// SortCatalogMembers orders catalog members by catalog name, as
 // [KnowledgeBase.CatalogMembers] returns them.
-func sortCatalogMembers(ms []CatalogMember) {
+func SortCatalogMembers(ms []CatalogMember) {
 	slices.SortFunc(ms, func(a, b CatalogMember) int { return strings.Compare(a.Catalog, b.Catalog) })
 }
 

@@ -37,6 +37,7 @@ import (
 
 	"github.com/filerep/filerep/internal/textsafe"
 	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/reputation/store"
 )
 
 func main() {
@@ -125,10 +126,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 // change waits in a -wal file) the file is opened immutable, which
 // creates neither; else read-only through the existing WAL, so that a
 // writer's commits are seen.
-func (a *app) open(readOnly bool, opts ...reputation.StoreOption) (*reputation.Store, error) {
+func (a *app) open(readOnly bool, opts ...store.Option) (*store.Store, error) {
 	path := a.db
 	if path == "" {
-		p, err := reputation.DefaultPath()
+		p, err := store.DefaultPath()
 		if err != nil {
 			return nil, err
 		}
@@ -136,15 +137,15 @@ func (a *app) open(readOnly bool, opts ...reputation.StoreOption) (*reputation.S
 	}
 	if readOnly {
 		if exists(path) && !exists(path+"-wal") && !exists(path+"-shm") {
-			opts = append(opts, reputation.WithImmutable())
+			opts = append(opts, store.WithImmutable())
 		} else {
-			opts = append(opts, reputation.WithReadOnly())
+			opts = append(opts, store.WithReadOnly())
 		}
 	}
 	if a.db == "" {
-		return reputation.Default(opts...)
+		return store.Default(opts...)
 	}
-	return reputation.Open(a.db, opts...)
+	return store.Open(a.db, opts...)
 }
 
 // exists reports whether something is at path (an error other than "not
@@ -164,7 +165,7 @@ func (a *app) create(ctx context.Context, args []string) error {
 	if a.db == "" {
 		return fmt.Errorf("%w: create needs -db FILE", errUsage)
 	}
-	s, err := reputation.Create(a.db)
+	s, err := store.Create(a.db)
 	if err != nil {
 		return err
 	}
@@ -195,11 +196,11 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 	if err := fl.Parse(args[1:]); err != nil || fl.NArg() != 1 {
 		return fmt.Errorf("%w: import %s [-batch N] [-source S] [-trust T] FILE", errUsage, kind)
 	}
-	opts := []reputation.ImportOption{reputation.WithBatchSize(*batch), reputation.WithProgress(func(r reputation.ImportResult) {
+	opts := []store.ImportOption{store.WithBatchSize(*batch), store.WithProgress(func(r store.ImportResult) {
 		fmt.Fprintf(a.stderr, "\rimported %d", r.Imported)
 	})}
 	if *source != "" {
-		opts = append(opts, reputation.WithSource(*source))
+		opts = append(opts, store.WithSource(*source))
 	}
 	trust := reputation.TrustBad
 	if *trustS != "" {
@@ -208,22 +209,22 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 			return fmt.Errorf("%w: %w", errUsage, err)
 		}
 		trust = t
-		opts = append(opts, reputation.WithTrust(t))
+		opts = append(opts, store.WithTrust(t))
 	}
 
 	if *cache < 1 {
 		return fmt.Errorf("%w: -cache must be at least 1", errUsage)
 	}
-	s, err := a.open(false, reputation.WithCacheSize(*cache))
+	s, err := a.open(false, store.WithCacheSize(*cache))
 	if err != nil {
 		return err
 	}
 	defer s.Close()
 	arg := fl.Arg(0)
-	var res reputation.ImportResult
+	var res store.ImportResult
 	switch kind {
 	case "nsrl":
-		res, err = reputation.ImportNSRL(ctx, s, arg, opts...)
+		res, err = store.ImportNSRL(ctx, s, arg, opts...)
 	default:
 		var r io.Reader = a.stdin
 		if arg != "-" {
@@ -235,9 +236,9 @@ func (a *app) importCmd(ctx context.Context, args []string) error {
 			r = f
 		}
 		if kind == "hashlist" {
-			res, err = reputation.ImportHashList(ctx, s, r, trust, opts...)
+			res, err = store.ImportHashList(ctx, s, r, trust, opts...)
 		} else {
-			res, err = reputation.ImportReports(ctx, s, r, opts...)
+			res, err = store.ImportReports(ctx, s, r, opts...)
 		}
 	}
 	if res.Batches > 0 {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/reputation/store"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -67,7 +68,7 @@ func TestReadOnlyCommandsSeeWriter(t *testing.T) {
 	db := filepath.Join(dir, "kb.sqlite")
 	code, _, _ := kb(t, "", "-db", db, "create", "-empty")
 	require.Equal(t, 0, code)
-	w, err := reputation.Open(db)
+	w, err := store.Open(db)
 	require.NoError(t, err)
 	defer w.Close()
 	require.NoError(t, w.Update(t.Context(), func(tx reputation.Tx) error {

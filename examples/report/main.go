@@ -24,6 +24,7 @@ import (
 
 	"github.com/filerep/filerep"
 	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/reputation/store"
 	"github.com/filerep/filerep/stats"
 )
 
@@ -181,13 +182,13 @@ func loadTelemetry(name string) (func(sha256, name string) *stats.Summary, error
 // openKB opens the knowledge base the flags name: "" the embedded default
 // (created on first use), "none" none, else an existing file.
 func openKB(path string) (reputation.KnowledgeBase, func(), error) {
-	var st *reputation.Store
+	var st *store.Store
 	var err error
 	switch path {
 	case "none":
 		return nil, func() {}, nil
 	case "":
-		st, err = reputation.Default()
+		st, err = store.Default()
 		if err != nil {
 			// The embedded default is a convenience: without a writable
 			// cache directory the report goes on without it.
@@ -195,7 +196,7 @@ func openKB(path string) (reputation.KnowledgeBase, func(), error) {
 			return nil, func() {}, nil
 		}
 	default:
-		st, err = reputation.Open(path, reputation.WithReadOnly())
+		st, err = store.Open(path, store.WithReadOnly())
 	}
 	if err != nil {
 		return nil, nil, err

@@ -1,8 +1,9 @@
 // Package kbtest holds the conformance suite for implementations of
 // [reputation.KnowledgeBase] and [reputation.Writer], in the spirit of
 // testing/fstest.TestFS: every implementation (reputation.MemKB, the
-// SQLite-backed reputation.Store, and any a user writes) runs [Run] in its
-// own tests.
+// SQLite-backed Store of package github.com/filerep/filerep/reputation/store,
+// and any a user writes) runs [Run] in its own tests. [CheckSeed] checks a
+// knowledge base seeded with [reputation.Seed].
 package kbtest
 
 import (

@@ -1,4 +1,4 @@
-package reputation
+package store
 
 import (
 	"bufio"
@@ -10,6 +10,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/filerep/filerep/reputation"
 )
 
 // ImportResult reports what an importer did. Line numbers count from 1; for
@@ -35,7 +37,7 @@ type ImportOption func(*importConfig) error
 type importConfig struct {
 	batch    int
 	source   string
-	trust    Trust
+	trust    reputation.Trust
 	maxBad   int
 	progress func(ImportResult)
 }
@@ -46,7 +48,7 @@ type importConfig struct {
 func WithBatchSize(n int) ImportOption {
 	return func(c *importConfig) error {
 		if n < 1 {
-			return fmt.Errorf("reputation: batch size %d, want at least 1", n)
+			return fmt.Errorf("store: batch size %d, want at least 1", n)
 		}
 		c.batch = n
 		return nil
@@ -58,7 +60,7 @@ func WithBatchSize(n int) ImportOption {
 func WithSource(source string) ImportOption {
 	return func(c *importConfig) error {
 		if strings.TrimSpace(source) == "" {
-			return errors.New("reputation: empty import source")
+			return errors.New("store: empty import source")
 		}
 		c.source = strings.TrimSpace(source)
 		return nil
@@ -66,13 +68,13 @@ func WithSource(source string) ImportOption {
 }
 
 // WithTrust sets the trust recorded in each file record by [ImportNSRL] and
-// [ImportReports]. The default is [TrustKnown]: NSRL lists what software
+// [ImportReports]. The default is [reputation.TrustKnown]: NSRL lists what software
 // ships, not what is safe, and a report only says a file was seen.
 // [ImportHashList] takes its trust as an argument instead.
-func WithTrust(t Trust) ImportOption {
+func WithTrust(t reputation.Trust) ImportOption {
 	return func(c *importConfig) error {
 		if !t.Valid() {
-			return errorf(ErrInvalidRecord, "trust %d", uint8(t))
+			return errorf(reputation.ErrInvalidRecord, "trust %d", uint8(t))
 		}
 		c.trust = t
 		return nil
@@ -84,7 +86,7 @@ func WithTrust(t Trust) ImportOption {
 func WithMaxBadLines(n int) ImportOption {
 	return func(c *importConfig) error {
 		if n < 0 {
-			return fmt.Errorf("reputation: negative bad-line limit %d", n)
+			return fmt.Errorf("store: negative bad-line limit %d", n)
 		}
 		c.maxBad = n
 		return nil
@@ -98,7 +100,7 @@ func WithProgress(fn func(ImportResult)) ImportOption {
 }
 
 func makeImportConfig(source string, opts []ImportOption) (importConfig, error) {
-	c := importConfig{batch: 10000, source: source, trust: TrustKnown, maxBad: 100}
+	c := importConfig{batch: 10000, source: source, trust: reputation.TrustKnown, maxBad: 100}
 	for _, o := range opts {
 		if err := o(&c); err != nil {
 			return c, err
@@ -110,15 +112,15 @@ func makeImportConfig(source string, opts []ImportOption) (importConfig, error) 
 // batcher collects writes and commits them in batches of cfg.batch lines.
 type batcher struct {
 	ctx     context.Context
-	w       Writer
+	w       reputation.Writer
 	cfg     importConfig
 	res     ImportResult
-	ops     []func(Tx) error
+	ops     []func(reputation.Tx) error
 	pending int64 // lines in ops
 }
 
 // add queues the writes of one line.
-func (b *batcher) add(ops ...func(Tx) error) error {
+func (b *batcher) add(ops ...func(reputation.Tx) error) error {
 	b.ops = append(b.ops, ops...)
 	b.pending++
 	if b.pending >= int64(b.cfg.batch) {
@@ -131,7 +133,7 @@ func (b *batcher) flush() error {
 	if b.pending == 0 {
 		return nil
 	}
-	err := b.w.Update(b.ctx, func(tx Tx) error {
+	err := b.w.Update(b.ctx, func(tx reputation.Tx) error {
 		for _, op := range b.ops {
 			if err := op(tx); err != nil {
 				return err
@@ -224,9 +226,9 @@ const maxHashLine = 64 << 10
 
 // HashLine is one parsed line of a hash list.
 type HashLine struct {
-	Alg  HashAlg // from the hash's length
-	Hash string  // lower-case hex
-	Name string  // the optional second column; "" when absent
+	Alg  reputation.HashAlg // from the hash's length
+	Hash string             // lower-case hex
+	Name string             // the optional second column; "" when absent
 }
 
 // ParseHashLine parses one line of a hash list: a hash of 32, 40 or 64 hex
@@ -234,7 +236,7 @@ type HashLine struct {
 // file name, which runs to the end of the line (a leading '*', the binary
 // mark of sha256sum output, is dropped). A blank line or one whose first
 // non-blank character is '#' gives ok == false and no error. Anything else
-// gives an error wrapping [ErrBadHash] or [ErrInvalidRecord].
+// gives an error wrapping [reputation.ErrBadHash] or [reputation.ErrInvalidRecord].
 func ParseHashLine(line string) (h HashLine, ok bool, err error) {
 	line = strings.TrimPrefix(line, "\uFEFF")
 	line = strings.TrimSpace(line)
@@ -242,13 +244,13 @@ func ParseHashLine(line string) (h HashLine, ok bool, err error) {
 		return HashLine{}, false, nil
 	}
 	if !utf8.ValidString(line) {
-		return HashLine{}, false, errorf(ErrInvalidRecord, "line is not valid UTF-8")
+		return HashLine{}, false, errorf(reputation.ErrInvalidRecord, "line is not valid UTF-8")
 	}
 	field, rest := line, ""
 	if i := strings.IndexAny(line, " \t"); i >= 0 {
 		field, rest = line[:i], strings.TrimSpace(line[i:])
 	}
-	alg, hash, err := NormalizeHash(field)
+	alg, hash, err := reputation.NormalizeHash(field)
 	if err != nil {
 		return HashLine{}, false, err
 	}
@@ -259,36 +261,36 @@ func ParseHashLine(line string) (h HashLine, ok bool, err error) {
 // ImportHashList imports a plain hash list from r: one hash per line, the
 // algorithm told by its length, an optional file name after it, '#'
 // comments and blank lines allowed (see [ParseHashLine]). Each hash becomes
-// a [FileRecord] with the given trust and source "hashlist" (or
+// a [reputation.FileRecord] with the given trust and source "hashlist" (or
 // [WithSource]). Lines that do not parse are counted and listed in the
 // result, with their line numbers, and the import goes on.
 //
 // The import streams: it holds one batch in memory and commits each batch
 // in its own transaction. On an error (from r, from w, or ctx) it stops and
 // returns the result so far: the batches it counts are committed.
-func ImportHashList(ctx context.Context, w Writer, r io.Reader, trust Trust, opts ...ImportOption) (ImportResult, error) {
+func ImportHashList(ctx context.Context, w reputation.Writer, r io.Reader, trust reputation.Trust, opts ...ImportOption) (ImportResult, error) {
 	cfg, err := makeImportConfig("hashlist", opts)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	if !trust.Valid() {
-		return ImportResult{}, errorf(ErrInvalidRecord, "trust %d", uint8(trust))
+		return ImportResult{}, errorf(reputation.ErrInvalidRecord, "trust %d", uint8(trust))
 	}
-	return importLines(ctx, w, r, cfg, "hash list", maxHashLine, func(line []byte) ([]func(Tx) error, bool, error) {
+	return importLines(ctx, w, r, cfg, "hash list", maxHashLine, func(line []byte) ([]func(reputation.Tx) error, bool, error) {
 		h, ok, err := ParseHashLine(string(line))
 		if err != nil || !ok {
 			return nil, !ok, err
 		}
-		rec := FileRecord{Name: h.Name, Source: cfg.source, Trust: trust}
+		rec := reputation.FileRecord{Name: h.Name, Source: cfg.source, Trust: trust}
 		switch h.Alg {
-		case MD5:
+		case reputation.MD5:
 			rec.MD5 = h.Hash
-		case SHA1:
+		case reputation.SHA1:
 			rec.SHA1 = h.Hash
-		case SHA256:
+		case reputation.SHA256:
 			rec.SHA256 = h.Hash
 		}
-		return []func(Tx) error{func(tx Tx) error { return tx.PutFile(rec) }}, false, nil
+		return []func(reputation.Tx) error{func(tx reputation.Tx) error { return tx.PutFile(rec) }}, false, nil
 	})
 }
 
@@ -298,8 +300,8 @@ func ImportHashList(ctx context.Context, w Writer, r io.Reader, trust Trust, opt
 // bad line). The writes are committed in batches. It stops at the first
 // error of r, w or ctx and returns the result so far; what names the input
 // in a read error.
-func importLines(ctx context.Context, w Writer, r io.Reader, cfg importConfig, what string, maxLine int,
-	parse func(line []byte) (ops []func(Tx) error, skip bool, err error)) (ImportResult, error) {
+func importLines(ctx context.Context, w reputation.Writer, r io.Reader, cfg importConfig, what string, maxLine int,
+	parse func(line []byte) (ops []func(reputation.Tx) error, skip bool, err error)) (ImportResult, error) {
 	b := &batcher{ctx: ctx, w: w, cfg: cfg}
 	lr := newLineReader(r, maxLine)
 	for {
@@ -311,7 +313,7 @@ func importLines(ctx context.Context, w Writer, r io.Reader, cfg importConfig, w
 			break
 		}
 		if err != nil {
-			return b.res, fmt.Errorf("reputation: %s line %d: %w", what, lr.line+1, err)
+			return b.res, fmt.Errorf("store: %s line %d: %w", what, lr.line+1, err)
 		}
 		if tooLong {
 			b.bad(lr.line, line, fmt.Sprintf("line longer than %d bytes", maxLine))
@@ -359,10 +361,10 @@ type reportLine struct {
 // only file.name, file.path, hashes.md5/sha1/sha256 and
 // version_info.company_name/product_name/file_version, and records:
 //
-//   - a [FileRecord] (source "report", trust [TrustKnown] unless
+//   - a [reputation.FileRecord] (source "report", trust [reputation.TrustKnown] unless
 //     [WithTrust]) with the hashes, name, product, file version and company
 //     name — claims the file makes about itself, not verified;
-//   - a [VersionRecord] for the file name when the report has a file
+//   - a [reputation.VersionRecord] for the file name when the report has a file
 //     version and a SHA-256;
 //   - one sighting of the file name at file.path, when that is an absolute
 //     Windows path (C:\…, \\server\…, %SystemRoot%\…); paths of other
@@ -372,12 +374,12 @@ type reportLine struct {
 // A line without any hash (a file that could not be read) is skipped;
 // a line that is not JSON or has a malformed hash is bad. Batching,
 // streaming and errors are as for [ImportHashList].
-func ImportReports(ctx context.Context, w Writer, r io.Reader, opts ...ImportOption) (ImportResult, error) {
+func ImportReports(ctx context.Context, w reputation.Writer, r io.Reader, opts ...ImportOption) (ImportResult, error) {
 	cfg, err := makeImportConfig("report", opts)
 	if err != nil {
 		return ImportResult{}, err
 	}
-	return importLines(ctx, w, r, cfg, "reports", maxReportLine, func(line []byte) ([]func(Tx) error, bool, error) {
+	return importLines(ctx, w, r, cfg, "reports", maxReportLine, func(line []byte) ([]func(reputation.Tx) error, bool, error) {
 		if len(bytes.TrimSpace(line)) == 0 {
 			return nil, true, nil
 		}
@@ -386,12 +388,12 @@ func ImportReports(ctx context.Context, w Writer, r io.Reader, opts ...ImportOpt
 }
 
 // reportOps decodes one report line into the writes it makes.
-func reportOps(line []byte, cfg importConfig) (ops []func(Tx) error, skip bool, err error) {
+func reportOps(line []byte, cfg importConfig) (ops []func(reputation.Tx) error, skip bool, err error) {
 	var rl reportLine
 	if err := json.Unmarshal(line, &rl); err != nil {
-		return nil, false, errorf(ErrInvalidRecord, "not a JSON report: %w", err)
+		return nil, false, errorf(reputation.ErrInvalidRecord, "not a JSON report: %w", err)
 	}
-	rec := FileRecord{
+	rec := reputation.FileRecord{
 		MD5: rl.Hashes.MD5, SHA1: rl.Hashes.SHA1, SHA256: rl.Hashes.SHA256,
 		Name: strings.TrimSpace(rl.File.Name), Source: cfg.source, Trust: cfg.trust,
 	}
@@ -406,38 +408,21 @@ func reportOps(line []byte, cfg importConfig) (ops []func(Tx) error, skip bool, 
 	if rec.Name == "" {
 		rec.Name = baseName(rl.File.Path)
 	}
-	rec, err = rec.normalize()
+	rec, err = rec.Normalize()
 	if err != nil {
 		return nil, false, err
 	}
-	ops = append(ops, func(tx Tx) error { return tx.PutFile(rec) })
-	name := NormalizeName(rec.Name)
+	ops = append(ops, func(tx reputation.Tx) error { return tx.PutFile(rec) })
+	name := reputation.NormalizeName(rec.Name)
 	if name == "" {
 		return ops, false, nil
 	}
 	if rec.Version != "" && rec.SHA256 != "" {
-		v := VersionRecord{Name: name, Version: rec.Version, Product: rec.Product, SHA256: rec.SHA256, Source: cfg.source}
-		ops = append(ops, func(tx Tx) error { return tx.PutVersion(v) })
+		v := reputation.VersionRecord{Name: name, Version: rec.Version, Product: rec.Product, SHA256: rec.SHA256, Source: cfg.source}
+		ops = append(ops, func(tx reputation.Tx) error { return tx.PutVersion(v) })
 	}
-	if p := strings.TrimSpace(rl.File.Path); IsWindowsPath(p) {
-		ops = append(ops, func(tx Tx) error { return tx.AddPath(name, p, 1) })
+	if p := strings.TrimSpace(rl.File.Path); reputation.IsWindowsPath(p) {
+		ops = append(ops, func(tx reputation.Tx) error { return tx.AddPath(name, p, 1) })
 	}
 	return ops, false, nil
-}
-
-// IsWindowsPath reports whether p is an absolute Windows path: a drive
-// letter and a separator (C:\ or C:/), a UNC or device path (\\server\…,
-// \\?\…), or one that starts with an environment variable (%SystemRoot%\…).
-func IsWindowsPath(p string) bool {
-	switch {
-	case len(p) >= 3 && p[1] == ':' && (p[2] == '\\' || p[2] == '/') &&
-		('a' <= p[0]|0x20 && p[0]|0x20 <= 'z'):
-		return true
-	case strings.HasPrefix(p, `\\`) && len(p) > 2:
-		return true
-	case len(p) > 2 && p[0] == '%':
-		i := strings.IndexByte(p[1:], '%')
-		return i > 0 && (len(p) == i+2 || p[i+2] == '\\' || p[i+2] == '/')
-	}
-	return false
 }

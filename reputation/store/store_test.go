@@ -1,4 +1,4 @@
-package reputation_test
+package store_test
 
 import (
 	"bufio"
@@ -23,12 +23,13 @@ import (
 
 	"github.com/filerep/filerep/reputation"
 	"github.com/filerep/filerep/reputation/kbtest"
+	"github.com/filerep/filerep/reputation/store"
 )
 
-func newStore(t testing.TB) (*reputation.Store, string) {
+func newStore(t testing.TB) (*store.Store, string) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "kb.sqlite")
-	s, err := reputation.Create(path)
+	s, err := store.Create(path)
 	require.NoError(t, err)
 	t.Cleanup(func() { s.Close() })
 	return s, path
@@ -42,17 +43,17 @@ func testHash(label string) string {
 
 func TestCreateExisting(t *testing.T) {
 	_, path := newStore(t)
-	_, err := reputation.Create(path)
+	_, err := store.Create(path)
 	assert.ErrorIs(t, err, reputation.ErrExist)
-	_, err = reputation.Create(filepath.Join(t.TempDir(), "x"), reputation.WithReadOnly())
+	_, err = store.Create(filepath.Join(t.TempDir(), "x"), store.WithReadOnly())
 	assert.Error(t, err)
-	_, err = reputation.Create(filepath.Join(t.TempDir(), "x"), reputation.WithPath("y"))
+	_, err = store.Create(filepath.Join(t.TempDir(), "x"), store.WithPath("y"))
 	assert.Error(t, err)
-	_, err = reputation.Open(path, reputation.WithPath("y"))
+	_, err = store.Open(path, store.WithPath("y"))
 	assert.Error(t, err)
-	_, err = reputation.Open(path, reputation.WithCacheSize(0))
+	_, err = store.Open(path, store.WithCacheSize(0))
 	assert.Error(t, err)
-	_, err = reputation.Open(path, reputation.WithBusyTimeout(-time.Second))
+	_, err = store.Open(path, store.WithBusyTimeout(-time.Second))
 	assert.Error(t, err)
 }
 
@@ -62,7 +63,7 @@ func TestStoreMeta(t *testing.T) {
 	m, err := s.Meta(ctx)
 	require.NoError(t, err)
 	assert.Equal(t, "filerep-kb", m["format"])
-	assert.Equal(t, strconv.Itoa(reputation.SchemaVersion), m["schema"])
+	assert.Equal(t, strconv.Itoa(store.SchemaVersion), m["schema"])
 	assert.Equal(t, "0", m["seed"])
 	assert.Equal(t, path, s.Path())
 	require.NoError(t, s.Check(ctx))
@@ -84,7 +85,7 @@ func TestStoreReadOnly(t *testing.T) {
 	require.NoError(t, s.Update(ctx, func(tx reputation.Tx) error {
 		return tx.PutFile(reputation.FileRecord{SHA256: h, Source: "t", Trust: reputation.TrustGood})
 	}))
-	ro, err := reputation.Open(path, reputation.WithReadOnly())
+	ro, err := store.Open(path, store.WithReadOnly())
 	require.NoError(t, err)
 	defer ro.Close()
 	assert.True(t, ro.ReadOnly())
@@ -107,7 +108,7 @@ func TestStoreReadOnly(t *testing.T) {
 // conformance suite runs on one while the other reads.
 func TestStoreTwoHandles(t *testing.T) {
 	s, path := newStore(t)
-	other, err := reputation.Open(path)
+	other, err := store.Open(path)
 	require.NoError(t, err)
 	defer other.Close()
 	kbtest.Run(t, other)
@@ -163,16 +164,16 @@ func TestOpenForeign(t *testing.T) {
 	}
 	for what, p := range cases {
 		before, _ := os.ReadFile(p)
-		_, err := reputation.Open(p)
+		_, err := store.Open(p)
 		assert.ErrorIs(t, err, reputation.ErrForeign, "%s: %v", what, err)
-		_, err = reputation.Open(p, reputation.WithReadOnly())
+		_, err = store.Open(p, store.WithReadOnly())
 		assert.ErrorIs(t, err, reputation.ErrForeign, "%s read-only: %v", what, err)
 		after, _ := os.ReadFile(p)
 		assert.Equal(t, before, after, "%s: Open must not modify a foreign file", what)
 	}
-	_, err := reputation.Open(cases["bbolt file"])
+	_, err := store.Open(cases["bbolt file"])
 	assert.ErrorContains(t, err, "a bbolt database")
-	_, err = reputation.Open(filepath.Join(t.TempDir(), "missing.sqlite"))
+	_, err = store.Open(filepath.Join(t.TempDir(), "missing.sqlite"))
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 }
 
@@ -180,10 +181,10 @@ func TestOpenSchemaVersion(t *testing.T) {
 	_, path := newStore(t)
 	db, err := sql.Open("sqlite", path)
 	require.NoError(t, err)
-	_, err = db.Exec(fmt.Sprintf("PRAGMA user_version = %d", reputation.SchemaVersion+1))
+	_, err = db.Exec(fmt.Sprintf("PRAGMA user_version = %d", store.SchemaVersion+1))
 	require.NoError(t, err)
 	require.NoError(t, db.Close())
-	_, err = reputation.Open(path)
+	_, err = store.Open(path)
 	assert.ErrorIs(t, err, reputation.ErrSchemaVersion)
 	assert.Contains(t, err.Error(), "schema 2")
 }
@@ -191,13 +192,13 @@ func TestOpenSchemaVersion(t *testing.T) {
 func TestOpenCorrupt(t *testing.T) {
 	t.Run("marked but empty", func(t *testing.T) {
 		p := rawSQLite(t, "PRAGMA application_id = 1716669250", "PRAGMA user_version = 1", "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
-		_, err := reputation.Open(p)
+		_, err := store.Open(p)
 		assert.ErrorIs(t, err, reputation.ErrCorrupt)
 		assert.Contains(t, err.Error(), "missing")
 	})
 	t.Run("unfinished creation", func(t *testing.T) {
 		p := rawSQLite(t, "PRAGMA application_id = 1716669250", "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT)")
-		_, err := reputation.Open(p)
+		_, err := store.Open(p)
 		assert.ErrorIs(t, err, reputation.ErrCorrupt)
 	})
 	t.Run("garbage after the magic", func(t *testing.T) {
@@ -207,7 +208,7 @@ func TestOpenCorrupt(t *testing.T) {
 			b[i] = byte(r.Uint32())
 		}
 		copy(b, "SQLite format 3\x00")
-		_, err := reputation.Open(writeFile(t, "garbage.sqlite", b))
+		_, err := store.Open(writeFile(t, "garbage.sqlite", b))
 		assert.ErrorIs(t, err, reputation.ErrCorrupt, "%v", err)
 	})
 
@@ -264,7 +265,7 @@ func TestOpenCorrupt(t *testing.T) {
 		for i := 100; i < 4096; i++ {
 			b[i] = 0xA5
 		}
-		_, err := reputation.Open(writeFile(t, "p1.sqlite", b))
+		_, err := store.Open(writeFile(t, "p1.sqlite", b))
 		assert.ErrorIs(t, err, reputation.ErrCorrupt, "%v", err)
 	})
 }
@@ -272,9 +273,9 @@ func TestOpenCorrupt(t *testing.T) {
 // openDamaged opens a damaged knowledge base: either Open fails with
 // ErrCorrupt (and openDamaged returns nil) or Check does, and openDamaged
 // returns the store, closed when the test ends.
-func openDamaged(t *testing.T, path string) *reputation.Store {
+func openDamaged(t *testing.T, path string) *store.Store {
 	t.Helper()
-	s, err := reputation.Open(path)
+	s, err := store.Open(path)
 	if err != nil {
 		assert.ErrorIs(t, err, reputation.ErrCorrupt)
 		return nil
@@ -302,7 +303,7 @@ func TestKilledWriterHelper(t *testing.T) {
 	}
 	path, startS, _ := strings.Cut(spec, "|")
 	start, _ := strconv.Atoi(startS)
-	s, err := reputation.Open(path)
+	s, err := store.Open(path)
 	if err != nil {
 		fmt.Println("error", err)
 		os.Exit(3)
@@ -374,7 +375,7 @@ func TestKilledWriter(t *testing.T) {
 		}
 		_ = cmd.Wait()
 
-		s, err := reputation.Open(path)
+		s, err := store.Open(path)
 		require.NoError(t, err, "round %d: reopen after kill", round)
 		// Every reported batch is complete; the one after it is complete or
 		// absent (killed between commit and print); none is partial.
@@ -406,4 +407,13 @@ func TestKilledWriter(t *testing.T) {
 		require.NoError(t, s.Close())
 		t.Logf("round %d: %d batches committed, killed during batch %d", round, next-1, next)
 	}
+}
+
+func TestStoreConformance(t *testing.T) {
+	s, err := store.Create(filepath.Join(t.TempDir(), "kb.sqlite"))
+	require.NoError(t, err)
+	t.Cleanup(func() { s.Close() })
+	kbtest.Run(t, s)
+	// Twice on the same store: the suite's names are unique per run.
+	kbtest.Run(t, s)
 }

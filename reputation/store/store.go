@@ -1,4 +1,4 @@
-package reputation
+package store
 
 import (
 	"bytes"
@@ -20,11 +20,13 @@ import (
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/filerep/filerep/reputation"
 )
 
 // SchemaVersion is the knowledge-base schema this package writes and
 // reads. It is stored in the SQLite header's user_version field; a file
-// with a higher number is refused with [ErrSchemaVersion].
+// with a higher number is refused with [reputation.ErrSchemaVersion].
 const SchemaVersion = 1
 
 // applicationID marks an SQLite file as a filerep knowledge base: "fRKB",
@@ -109,7 +111,7 @@ CREATE TABLE catalog_member(
 // schemaTables are the tables a version-1 knowledge base must have.
 var schemaTables = []string{"meta", "file", "name", "path", "version", "relation", "publisher", "catalog_member"}
 
-// Store is a [KnowledgeBase] and [Writer] kept in an SQLite database file
+// Store is a [reputation.KnowledgeBase] and [reputation.Writer] kept in an SQLite database file
 // (through modernc.org/sqlite, which needs no cgo). See the package
 // documentation for why SQLite and for the file's layout.
 //
@@ -128,10 +130,10 @@ type Store struct {
 	stmts sync.Map // query text → *sql.Stmt
 }
 
-var _ ReadWriter = (*Store)(nil)
+var _ reputation.ReadWriter = (*Store)(nil)
 
-// StoreOption configures [Open], [Create] and [Default].
-type StoreOption func(*storeConfig) error
+// Option configures [Open], [Create] and [Default].
+type Option func(*storeConfig) error
 
 type storeConfig struct {
 	readOnly    bool
@@ -142,9 +144,9 @@ type storeConfig struct {
 }
 
 // WithReadOnly opens the store read-only: every Update fails with
-// [ErrReadOnly], and the file is never modified. The default is
+// [reputation.ErrReadOnly], and the file is never modified. The default is
 // read-write. [Create] rejects it.
-func WithReadOnly() StoreOption {
+func WithReadOnly() Option {
 	return func(c *storeConfig) error { c.readOnly = true; return nil }
 }
 
@@ -157,17 +159,17 @@ func WithReadOnly() StoreOption {
 // file are not seen, and a writer's checkpoint could change pages under a
 // read. examples/kb uses it for its lookups when neither file exists.
 // It implies [WithReadOnly].
-func WithImmutable() StoreOption {
+func WithImmutable() Option {
 	return func(c *storeConfig) error { c.readOnly, c.immutable = true, true; return nil }
 }
 
 // WithBusyTimeout sets how long a write waits for another process that
 // holds the database's write lock before failing. The default is 10s; d
 // must not be negative.
-func WithBusyTimeout(d time.Duration) StoreOption {
+func WithBusyTimeout(d time.Duration) Option {
 	return func(c *storeConfig) error {
 		if d < 0 {
-			return fmt.Errorf("reputation: negative busy timeout %v", d)
+			return fmt.Errorf("store: negative busy timeout %v", d)
 		}
 		c.busyTimeout = d
 		return nil
@@ -177,10 +179,10 @@ func WithBusyTimeout(d time.Duration) StoreOption {
 // WithCacheSize sets SQLite's page cache per connection, in MiB. The
 // default is 16 MiB; bulk imports of millions of hashes run several times
 // faster with 128 MiB or more. mib must be between 1 and 65536.
-func WithCacheSize(mib int) StoreOption {
+func WithCacheSize(mib int) Option {
 	return func(c *storeConfig) error {
 		if mib < 1 || mib > 65536 {
-			return fmt.Errorf("reputation: cache size %d MiB out of range 1–65536", mib)
+			return fmt.Errorf("store: cache size %d MiB out of range 1–65536", mib)
 		}
 		c.cacheMiB = mib
 		return nil
@@ -190,17 +192,17 @@ func WithCacheSize(mib int) StoreOption {
 // WithPath makes [Default] use the database file at path instead of
 // [DefaultPath]. Only Default accepts it; [Open] and [Create] take their
 // path as an argument and reject this option.
-func WithPath(path string) StoreOption {
+func WithPath(path string) Option {
 	return func(c *storeConfig) error {
 		if path == "" {
-			return errors.New("reputation: empty knowledge-base path")
+			return errors.New("store: empty knowledge-base path")
 		}
 		c.path = path
 		return nil
 	}
 }
 
-func makeStoreConfig(opts []StoreOption) (storeConfig, error) {
+func makeStoreConfig(opts []Option) (storeConfig, error) {
 	c := storeConfig{busyTimeout: 10 * time.Second, cacheMiB: 16}
 	for _, o := range opts {
 		if err := o(&c); err != nil {
@@ -245,25 +247,25 @@ func (c storeConfig) dsn(path, mode string) string {
 }
 
 // Create creates a new, empty knowledge base at path (schema only, no seed;
-// see [Default] and [Seed]). It fails with an error wrapping [ErrExist] if
+// see [Default] and [reputation.Seed]). It fails with an error wrapping [reputation.ErrExist] if
 // the file exists.
-func Create(path string, opts ...StoreOption) (*Store, error) {
+func Create(path string, opts ...Option) (*Store, error) {
 	c, err := makeStoreConfig(opts)
 	if err != nil {
 		return nil, err
 	}
 	if c.readOnly {
-		return nil, errors.New("reputation: Create cannot open read-only")
+		return nil, errors.New("store: Create cannot open read-only")
 	}
 	if c.path != "" {
-		return nil, errors.New("reputation: WithPath is for Default; Create takes the path as its argument")
+		return nil, errors.New("store: WithPath is for Default; Create takes the path as its argument")
 	}
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
 	if err != nil {
 		if errors.Is(err, fs.ErrExist) {
-			return nil, fmt.Errorf("reputation: create %s: %w", path, ErrExist)
+			return nil, fmt.Errorf("store: create %s: %w", path, reputation.ErrExist)
 		}
-		return nil, fmt.Errorf("reputation: create %s: %w", path, err)
+		return nil, fmt.Errorf("store: create %s: %w", path, err)
 	}
 	f.Close()
 	s, err := initStore(path, c)
@@ -278,7 +280,7 @@ func Create(path string, opts ...StoreOption) (*Store, error) {
 func initStore(path string, c storeConfig) (*Store, error) {
 	db, err := sql.Open("sqlite", c.dsn(path, "rw"))
 	if err != nil {
-		return nil, fmt.Errorf("reputation: create %s: %w", path, err)
+		return nil, fmt.Errorf("store: create %s: %w", path, err)
 	}
 	ctx := context.Background()
 	err = func() error {
@@ -318,27 +320,27 @@ func initStore(path string, c storeConfig) (*Store, error) {
 	}()
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("reputation: create %s: %w", path, err)
+		return nil, fmt.Errorf("store: create %s: %w", path, err)
 	}
 	return &Store{db: db, path: path}, nil
 }
 
 // Open opens the knowledge base at path. The error wraps [fs.ErrNotExist]
-// when there is no file, [ErrForeign] when the file is not a filerep
+// when there is no file, [reputation.ErrForeign] when the file is not a filerep
 // knowledge base (random bytes, text, an SQLite database of another
-// schema), [ErrCorrupt] when it is one but is damaged, and
-// [ErrSchemaVersion] when a newer filerep wrote it.
+// schema), [reputation.ErrCorrupt] when it is one but is damaged, and
+// [reputation.ErrSchemaVersion] when a newer filerep wrote it.
 //
 // Open reads the header and the schema, not every page: [Store.Check]
 // verifies the whole file, and damage found later by a lookup is reported
-// with [ErrCorrupt] too.
-func Open(path string, opts ...StoreOption) (*Store, error) {
+// with [reputation.ErrCorrupt] too.
+func Open(path string, opts ...Option) (*Store, error) {
 	c, err := makeStoreConfig(opts)
 	if err != nil {
 		return nil, err
 	}
 	if c.path != "" {
-		return nil, errors.New("reputation: WithPath is for Default; Open takes the path as its argument")
+		return nil, errors.New("store: WithPath is for Default; Open takes the path as its argument")
 	}
 	return openStore(path, c)
 }
@@ -353,7 +355,7 @@ func openStore(path string, c storeConfig) (*Store, error) {
 	}
 	db, err := sql.Open("sqlite", c.dsn(path, mode))
 	if err != nil {
-		return nil, fmt.Errorf("reputation: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{db: db, path: path, readOnly: c.readOnly}
 	if err := s.checkSchema(); err != nil {
@@ -369,30 +371,30 @@ func openStore(path string, c storeConfig) (*Store, error) {
 func readHeader(path string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("reputation: open knowledge base: %w", err)
+		return fmt.Errorf("store: open knowledge base: %w", err)
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return fmt.Errorf("reputation: open knowledge base: %w", err)
+		return fmt.Errorf("store: open knowledge base: %w", err)
 	}
 	if st.IsDir() {
-		return fmt.Errorf("reputation: open %s: %w: a directory", path, ErrForeign)
+		return fmt.Errorf("store: open %s: %w: a directory", path, reputation.ErrForeign)
 	}
 	var b [100]byte
 	n, err := io.ReadFull(f, b[:])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return fmt.Errorf("reputation: open knowledge base: %w", err)
+		return fmt.Errorf("store: open knowledge base: %w", err)
 	}
 	if n < len(b) || !bytes.Equal(b[:16], []byte(sqliteMagic)) {
 		if n == 0 {
-			return fmt.Errorf("reputation: open %s: %w: empty file", path, ErrForeign)
+			return fmt.Errorf("store: open %s: %w: empty file", path, reputation.ErrForeign)
 		}
 		what := "no SQLite header at offset 0"
 		if n >= 20 && binary.LittleEndian.Uint32(b[16:20]) == boltMagic {
 			what = "a bbolt database"
 		}
-		return fmt.Errorf("reputation: open %s: %w: not an SQLite database (%s)", path, ErrForeign, what)
+		return fmt.Errorf("store: open %s: %w: not an SQLite database (%s)", path, reputation.ErrForeign, what)
 	}
 	return nil
 }
@@ -430,17 +432,17 @@ func (s *Store) checkSchema() error {
 		if appID == 0 {
 			what = "an SQLite database without the filerep application id"
 		}
-		return fmt.Errorf("reputation: open %s: %w: %s (%d tables)", s.path, ErrForeign, what, len(tables))
+		return fmt.Errorf("store: open %s: %w: %s (%d tables)", s.path, reputation.ErrForeign, what, len(tables))
 	}
 	if userVersion > SchemaVersion {
-		return fmt.Errorf("reputation: open %s: %w: schema %d, this filerep reads up to %d", s.path, ErrSchemaVersion, userVersion, SchemaVersion)
+		return fmt.Errorf("store: open %s: %w: schema %d, this filerep reads up to %d", s.path, reputation.ErrSchemaVersion, userVersion, SchemaVersion)
 	}
 	if userVersion == 0 {
-		return fmt.Errorf("reputation: open %s: %w: schema version not recorded (creation did not finish)", s.path, ErrCorrupt)
+		return fmt.Errorf("store: open %s: %w: schema version not recorded (creation did not finish)", s.path, reputation.ErrCorrupt)
 	}
 	for _, t := range schemaTables {
 		if !tables[t] {
-			return fmt.Errorf("reputation: open %s: %w: table %s missing", s.path, ErrCorrupt, t)
+			return fmt.Errorf("store: open %s: %w: table %s missing", s.path, reputation.ErrCorrupt, t)
 		}
 	}
 	var format, schema string
@@ -449,7 +451,7 @@ func (s *Store) checkSchema() error {
 		return s.openErr(err)
 	}
 	if format != "filerep-kb" || schema != strconv.Itoa(int(userVersion)) {
-		return fmt.Errorf("reputation: open %s: %w: meta says format %q schema %q, header says schema %d", s.path, ErrCorrupt, format, schema, userVersion)
+		return fmt.Errorf("store: open %s: %w: meta says format %q schema %q, header says schema %d", s.path, reputation.ErrCorrupt, format, schema, userVersion)
 	}
 	if !s.readOnly {
 		var mode string
@@ -462,7 +464,7 @@ func (s *Store) checkSchema() error {
 
 // openErr wraps an error met while opening.
 func (s *Store) openErr(err error) error {
-	return fmt.Errorf("reputation: open %s: %w", s.path, wrapSQLite(err))
+	return fmt.Errorf("store: open %s: %w", s.path, wrapSQLite(err))
 }
 
 // wrapSQLite maps SQLite result codes to the package's sentinels, keeping
@@ -478,9 +480,9 @@ func wrapSQLite(err error) error {
 		case sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB:
 			// Open has already seen the SQLite magic, so "not a
 			// database" here means a damaged header or page.
-			return fmt.Errorf("%w: %w", ErrCorrupt, err)
+			return fmt.Errorf("%w: %w", reputation.ErrCorrupt, err)
 		case sqlite3.SQLITE_READONLY:
-			return fmt.Errorf("%w: %w", ErrReadOnly, err)
+			return fmt.Errorf("%w: %w", reputation.ErrReadOnly, err)
 		}
 	}
 	return err
@@ -493,7 +495,7 @@ func (s *Store) Path() string { return s.path }
 func (s *Store) ReadOnly() bool { return s.readOnly }
 
 // Close closes the database. Lookups and updates after Close fail with
-// [ErrClosed]. Closing twice returns nil.
+// [reputation.ErrClosed]. Closing twice returns nil.
 func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
@@ -510,7 +512,7 @@ func (s *Store) Close() error {
 // applied, 0 for none).
 func (s *Store) Meta(ctx context.Context) (map[string]string, error) {
 	if s.closed.Load() {
-		return nil, ErrClosed
+		return nil, reputation.ErrClosed
 	}
 	rows, err := s.db.QueryContext(ctx, "SELECT key, value FROM meta")
 	if err != nil {
@@ -530,10 +532,10 @@ func (s *Store) Meta(ctx context.Context) (map[string]string, error) {
 
 // Check verifies every page of the database (SQLite's quick_check); its
 // cost grows with the file. A damaged file gives an error wrapping
-// [ErrCorrupt].
+// [reputation.ErrCorrupt].
 func (s *Store) Check(ctx context.Context) error {
 	if s.closed.Load() {
-		return ErrClosed
+		return reputation.ErrClosed
 	}
 	rows, err := s.db.QueryContext(ctx, "PRAGMA quick_check")
 	if err != nil {
@@ -554,17 +556,17 @@ func (s *Store) Check(ctx context.Context) error {
 		return wrapSQLite(err)
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("reputation: check %s: %w: %s", s.path, ErrCorrupt, strings.Join(problems, "; "))
+		return fmt.Errorf("store: check %s: %w: %s", s.path, reputation.ErrCorrupt, strings.Join(problems, "; "))
 	}
 	return nil
 }
 
 // Stats counts the records of each kind. It scans the tables, so its cost
 // grows with the store.
-func (s *Store) Stats(ctx context.Context) (Stats, error) {
-	var st Stats
+func (s *Store) Stats(ctx context.Context) (reputation.Stats, error) {
+	var st reputation.Stats
 	if s.closed.Load() {
-		return st, ErrClosed
+		return st, reputation.ErrClosed
 	}
 	err := s.db.QueryRowContext(ctx, `SELECT
 		(SELECT count(*) FROM file),
@@ -597,7 +599,7 @@ func (s *Store) stmt(ctx context.Context, q string) (*sql.Stmt, error) {
 // query runs a read query and calls scan for each row.
 func (s *Store) query(ctx context.Context, q string, scan func(*sql.Rows) error, args ...any) error {
 	if s.closed.Load() {
-		return ErrClosed
+		return reputation.ErrClosed
 	}
 	st, err := s.stmt(ctx, q)
 	if err != nil {
@@ -621,23 +623,23 @@ func (s *Store) query(ctx context.Context, q string, scan func(*sql.Rows) error,
 func prefix(b []byte) int64 { return int64(binary.BigEndian.Uint64(b[:8])) }
 
 // hashColumns names the index and blob columns of each algorithm.
-var hashColumns = map[HashAlg][2]string{
-	SHA256: {"k256", "sha256"},
-	SHA1:   {"k1", "sha1"},
-	MD5:    {"k5", "md5"},
+var hashColumns = map[reputation.HashAlg][2]string{
+	reputation.SHA256: {"k256", "sha256"},
+	reputation.SHA1:   {"k1", "sha1"},
+	reputation.MD5:    {"k5", "md5"},
 }
 
 const fileColumns = "sha256, sha1, md5, source, trust, name, product, version, publisher"
 
-func scanFile(rows *sql.Rows) (FileRecord, error) {
-	var r FileRecord
+func scanFile(rows *sql.Rows) (reputation.FileRecord, error) {
+	var r reputation.FileRecord
 	var s256, s1, m5 []byte
 	var trust int64
 	if err := rows.Scan(&s256, &s1, &m5, &r.Source, &trust, &r.Name, &r.Product, &r.Version, &r.Publisher); err != nil {
 		return r, err
 	}
 	r.SHA256, r.SHA1, r.MD5 = hexOf(s256), hexOf(s1), hexOf(m5)
-	r.Trust = Trust(trust)
+	r.Trust = reputation.Trust(trust)
 	return r, nil
 }
 
@@ -648,68 +650,68 @@ func hexOf(b []byte) string {
 	return hex.EncodeToString(b)
 }
 
-// Files implements [KnowledgeBase].
-func (s *Store) Files(ctx context.Context, hash string) ([]FileRecord, error) {
-	alg, h, err := NormalizeHash(hash)
+// Files implements [reputation.KnowledgeBase].
+func (s *Store) Files(ctx context.Context, hash string) ([]reputation.FileRecord, error) {
+	alg, h, err := reputation.NormalizeHash(hash)
 	if err != nil {
 		return nil, err
 	}
 	b := hashBytes(h)
 	col := hashColumns[alg]
-	var out []FileRecord
+	var out []reputation.FileRecord
 	err = s.query(ctx, "SELECT "+fileColumns+" FROM file WHERE "+col[0]+" = ? AND "+col[1]+" = ?", func(rows *sql.Rows) error {
 		r, err := scanFile(rows)
 		out = append(out, r)
 		return err
 	}, prefix(b), b)
-	return finishList(out, err, sortFiles, "file", h)
+	return finishList(out, err, reputation.SortFiles, "file", h)
 }
 
-// TypicalPaths implements [KnowledgeBase].
-func (s *Store) TypicalPaths(ctx context.Context, name string) (TypicalPaths, error) {
-	n := NormalizeName(name)
-	out := TypicalPaths{Name: n}
+// TypicalPaths implements [reputation.KnowledgeBase].
+func (s *Store) TypicalPaths(ctx context.Context, name string) (reputation.TypicalPaths, error) {
+	n := reputation.NormalizeName(name)
+	out := reputation.TypicalPaths{Name: n}
 	found := false
 	err := s.query(ctx, "SELECT system FROM name WHERE name = ?", func(rows *sql.Rows) error {
 		found = true
 		return rows.Scan(&out.System)
 	}, n)
 	if err != nil {
-		return TypicalPaths{}, err
+		return reputation.TypicalPaths{}, err
 	}
 	if !found {
-		return TypicalPaths{}, notFound("name", n)
+		return reputation.TypicalPaths{}, notFound("name", n)
 	}
 	err = s.query(ctx, "SELECT path, count FROM path WHERE name = ?", func(rows *sql.Rows) error {
-		var p PathCount
+		var p reputation.PathCount
 		err := rows.Scan(&p.Path, &p.Count)
 		out.Paths = append(out.Paths, p)
 		return err
 	}, n)
 	if err != nil {
-		return TypicalPaths{}, err
+		return reputation.TypicalPaths{}, err
 	}
-	finishPaths(out.Paths)
+	reputation.SortPaths(out.Paths)
 	return out, nil
 }
 
-// Versions implements [KnowledgeBase].
-func (s *Store) Versions(ctx context.Context, name string) ([]VersionRecord, error) {
-	n := NormalizeName(name)
-	var out []VersionRecord
+// Versions implements [reputation.KnowledgeBase].
+func (s *Store) Versions(ctx context.Context, name string) ([]reputation.VersionRecord, error) {
+	n := reputation.NormalizeName(name)
+	var out []reputation.VersionRecord
 	err := s.query(ctx, "SELECT version, sha256, product, source FROM version WHERE name = ?", func(rows *sql.Rows) error {
-		v := VersionRecord{Name: n}
+		v := reputation.VersionRecord{Name: n}
 		err := rows.Scan(&v.Version, &v.SHA256, &v.Product, &v.Source)
 		out = append(out, v)
 		return err
 	}, n)
-	return finishList(out, err, sortVersions, "versions of", n)
+	return finishList(out, err, reputation.SortVersions, "versions of", n)
 }
 
-// Relationships implements [KnowledgeBase].
-func (s *Store) Relationships(ctx context.Context, name string) (Relationships, error) {
-	n := NormalizeName(name)
-	out := Relationships{Name: n}
+// Relationships implements [reputation.KnowledgeBase].
+func (s *Store) Relationships(ctx context.Context, name string) (reputation.Relationships, error) {
+	n := reputation.NormalizeName(name)
+	out := reputation.Relationships{Name: n}
 	err := s.query(ctx, "SELECT kind, other FROM relation WHERE name = ? ORDER BY kind, other", func(rows *sql.Rows) error {
 		var kind, other string
 		if err := rows.Scan(&kind, &other); err != nil {
@@ -723,10 +725,10 @@ func (s *Store) Relationships(ctx context.Context, name string) (Relationships, 
 		return nil
 	}, n)
 	if err != nil {
-		return Relationships{}, err
+		return reputation.Relationships{}, err
 	}
 	if len(out.Parents)+len(out.Modules) == 0 {
-		return Relationships{}, notFound("relationships of", n)
+		return reputation.Relationships{}, notFound("relationships of", n)
 	}
 	return out, nil
 }
@@ -739,11 +741,11 @@ func publisherKey(subjLower, thumb string) string {
 	return "s:" + subjLower
 }
 
-// Publisher implements [KnowledgeBase].
-func (s *Store) Publisher(ctx context.Context, subject, thumbprint string) (Publisher, error) {
+// Publisher implements [reputation.KnowledgeBase].
+func (s *Store) Publisher(ctx context.Context, subject, thumbprint string) (reputation.Publisher, error) {
 	thumb, subj, err := publisherKeys(subject, thumbprint)
 	if err != nil {
-		return Publisher{}, err
+		return reputation.Publisher{}, err
 	}
 	var keys []string
 	if thumb != "" {
@@ -753,50 +755,50 @@ func (s *Store) Publisher(ctx context.Context, subject, thumbprint string) (Publ
 		keys = append(keys, publisherKey(subj, ""))
 	}
 	for _, k := range keys {
-		var p Publisher
+		var p reputation.Publisher
 		found := false
 		err := s.query(ctx, "SELECT subject, thumbprint, note FROM publisher WHERE key = ?", func(rows *sql.Rows) error {
 			found = true
 			return rows.Scan(&p.Subject, &p.Thumbprint, &p.Note)
 		}, k)
 		if err != nil {
-			return Publisher{}, err
+			return reputation.Publisher{}, err
 		}
 		if found {
 			return p, nil
 		}
 	}
-	return Publisher{}, notFound("publisher", strings.TrimSpace(subject+" "+thumbprint))
+	return reputation.Publisher{}, notFound("publisher", strings.TrimSpace(subject+" "+thumbprint))
 }
 
-// CatalogMembers implements [KnowledgeBase].
-func (s *Store) CatalogMembers(ctx context.Context, authentihash string) ([]CatalogMember, error) {
-	_, h, err := NormalizeHash(authentihash)
+// CatalogMembers implements [reputation.KnowledgeBase].
+func (s *Store) CatalogMembers(ctx context.Context, authentihash string) ([]reputation.CatalogMember, error) {
+	_, h, err := reputation.NormalizeHash(authentihash)
 	if err != nil {
 		return nil, err
 	}
-	var out []CatalogMember
+	var out []reputation.CatalogMember
 	err = s.query(ctx, "SELECT catalog, signer FROM catalog_member WHERE hash = ?", func(rows *sql.Rows) error {
-		m := CatalogMember{Hash: h}
+		m := reputation.CatalogMember{Hash: h}
 		err := rows.Scan(&m.Catalog, &m.Signer)
 		out = append(out, m)
 		return err
 	}, hashBytes(h))
-	return finishList(out, err, sortCatalogMembers, "catalog member", h)
+	return finishList(out, err, reputation.SortCatalogMembers, "catalog member", h)
 }
 
-// Update implements [Writer]: fn runs inside one SQLite transaction
+// Update implements [reputation.Writer]: fn runs inside one SQLite transaction
 // (BEGIN IMMEDIATE), which commits when fn returns nil and rolls back when
 // it returns an error or panics (the panic goes on after the rollback).
 // Updates of one Store run one at a time, so fn must not call Update on
 // the same Store; an update waits up to the busy timeout for a writer in
 // another process.
-func (s *Store) Update(ctx context.Context, fn func(Tx) error) (err error) {
+func (s *Store) Update(ctx context.Context, fn func(reputation.Tx) error) (err error) {
 	if s.closed.Load() {
-		return ErrClosed
+		return reputation.ErrClosed
 	}
 	if s.readOnly {
-		return fmt.Errorf("reputation: update %s: %w", s.path, ErrReadOnly)
+		return fmt.Errorf("store: update %s: %w", s.path, reputation.ErrReadOnly)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -805,7 +807,7 @@ func (s *Store) Update(ctx context.Context, fn func(Tx) error) (err error) {
 	defer s.wmu.Unlock()
 	sqlTx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("reputation: update %s: %w", s.path, wrapSQLite(err))
+		return fmt.Errorf("store: update %s: %w", s.path, wrapSQLite(err))
 	}
 	tx := &storeTx{s: s, ctx: ctx, tx: sqlTx, stmts: map[string]*sql.Stmt{}}
 	committed := false
@@ -825,7 +827,7 @@ func (s *Store) Update(ctx context.Context, fn func(Tx) error) (err error) {
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("reputation: commit %s: %w", s.path, wrapSQLite(err))
+		return fmt.Errorf("store: commit %s: %w", s.path, wrapSQLite(err))
 	}
 	committed = true
 	return nil
@@ -843,7 +845,7 @@ type storeTx struct {
 
 func (tx *storeTx) exec(q string, args ...any) (sql.Result, error) {
 	if tx.done {
-		return nil, errors.New("reputation: Tx used after its Update returned")
+		return nil, errors.New("store: Tx used after its Update returned")
 	}
 	st := tx.stmts[q]
 	if st == nil {
@@ -873,8 +875,8 @@ func nullablePrefix(h string) any {
 	return prefix(hashBytes(h))
 }
 
-func (tx *storeTx) PutFile(r FileRecord) error {
-	r, err := r.normalize()
+func (tx *storeTx) PutFile(r reputation.FileRecord) error {
+	r, err := r.Normalize()
 	if err != nil {
 		return err
 	}
@@ -942,8 +944,8 @@ func (tx *storeTx) SetSystem(name string, system bool) error {
 	return err
 }
 
-func (tx *storeTx) PutVersion(v VersionRecord) error {
-	v, err := v.normalize()
+func (tx *storeTx) PutVersion(v reputation.VersionRecord) error {
+	v, err := v.Normalize()
 	if err != nil {
 		return err
 	}
@@ -970,8 +972,8 @@ func (tx *storeTx) relate(name, kind, other string) error {
 	return err
 }
 
-func (tx *storeTx) PutPublisher(p Publisher) error {
-	p, err := p.normalize()
+func (tx *storeTx) PutPublisher(p reputation.Publisher) error {
+	p, err := p.Normalize()
 	if err != nil {
 		return err
 	}
@@ -981,8 +983,8 @@ func (tx *storeTx) PutPublisher(p Publisher) error {
 	return err
 }
 
-func (tx *storeTx) PutCatalogMember(m CatalogMember) error {
-	m, err := m.normalize()
+func (tx *storeTx) PutCatalogMember(m reputation.CatalogMember) error {
+	m, err := m.Normalize()
 	if err != nil {
 		return err
 	}
@@ -1003,7 +1005,7 @@ func (tx *storeTx) setMeta(key, value string) error {
 func DefaultPath() (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
-		return "", fmt.Errorf("reputation: default knowledge base: %w", err)
+		return "", fmt.Errorf("store: default knowledge base: %w", err)
 	}
 	return filepath.Join(dir, "filerep", fmt.Sprintf("kb-v%d.sqlite", SchemaVersion)), nil
 }

@@ -1,4 +1,4 @@
-package reputation_test
+package store_test
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/reputation/store"
 )
 
 var hashListSeeds = []string{
@@ -32,7 +33,7 @@ func FuzzParseHashLine(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, line string) {
-		h, ok, err := reputation.ParseHashLine(line)
+		h, ok, err := store.ParseHashLine(line)
 		if err != nil {
 			require.False(t, ok)
 			require.True(t, errors.Is(err, reputation.ErrBadHash) || errors.Is(err, reputation.ErrInvalidRecord), "%v", err)
@@ -41,7 +42,7 @@ func FuzzParseHashLine(f *testing.F) {
 		trimmed := strings.TrimSpace(strings.TrimPrefix(line, "\uFEFF"))
 		if !ok {
 			require.True(t, trimmed == "" || trimmed[0] == '#', "%q skipped", line)
-			require.Equal(t, reputation.HashLine{}, h)
+			require.Equal(t, store.HashLine{}, h)
 			return
 		}
 		require.Len(t, h.Hash, 2*h.Alg.Size())
@@ -62,8 +63,8 @@ func FuzzImportHashList(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		ctx := context.Background()
 		kb := reputation.NewMemKB()
-		res, err := reputation.ImportHashList(ctx, kb, bytes.NewReader(data), reputation.TrustBad,
-			reputation.WithBatchSize(3), reputation.WithMaxBadLines(5))
+		res, err := store.ImportHashList(ctx, kb, bytes.NewReader(data), reputation.TrustBad,
+			store.WithBatchSize(3), store.WithMaxBadLines(5))
 		require.NoError(t, err)
 
 		lines := bytes.Split(data, []byte("\n"))
@@ -86,7 +87,7 @@ func FuzzImportHashList(f *testing.F) {
 			if len(l) > 64<<10 {
 				continue
 			}
-			h, ok, err := reputation.ParseHashLine(string(bytes.TrimRight(l, "\r")))
+			h, ok, err := store.ParseHashLine(string(bytes.TrimRight(l, "\r")))
 			if err != nil || !ok {
 				continue
 			}

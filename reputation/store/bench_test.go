@@ -1,4 +1,4 @@
-package reputation_test
+package store_test
 
 import (
 	"context"
@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/reputation/store"
 )
 
 // benchRecord derives a record with three hashes from i: test data, not a
@@ -49,7 +50,7 @@ func fill(tb testing.TB, w reputation.Writer, from, to, batch int) {
 }
 
 func benchKBs(b *testing.B, n int) map[string]reputation.ReadWriter {
-	s, err := reputation.Create(filepath.Join(b.TempDir(), "kb.sqlite"), reputation.WithCacheSize(64))
+	s, err := store.Create(filepath.Join(b.TempDir(), "kb.sqlite"), store.WithCacheSize(64))
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -108,7 +109,7 @@ func BenchmarkImportHashList(b *testing.B) {
 		b.Run(kind, func(b *testing.B) {
 			var kb reputation.Writer = reputation.NewMemKB()
 			if kind == "store" {
-				s, err := reputation.Create(filepath.Join(b.TempDir(), "kb.sqlite"), reputation.WithCacheSize(64))
+				s, err := store.Create(filepath.Join(b.TempDir(), "kb.sqlite"), store.WithCacheSize(64))
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -124,7 +125,7 @@ func BenchmarkImportHashList(b *testing.B) {
 				}
 				it++
 				b.StartTimer()
-				if _, err := reputation.ImportHashList(context.Background(), kb, strings.NewReader(list.String()), reputation.TrustBad); err != nil {
+				if _, err := store.ImportHashList(context.Background(), kb, strings.NewReader(list.String()), reputation.TrustBad); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -145,12 +146,12 @@ func BenchmarkImportNSRL(b *testing.B) {
 	rds := newNSRL(b, files, true)
 	for b.Loop() {
 		b.StopTimer()
-		s, err := reputation.Create(filepath.Join(b.TempDir(), "kb.sqlite"), reputation.WithCacheSize(128))
+		s, err := store.Create(filepath.Join(b.TempDir(), "kb.sqlite"), store.WithCacheSize(128))
 		if err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
-		res, err := reputation.ImportNSRL(context.Background(), s, rds, reputation.WithBatchSize(50000))
+		res, err := store.ImportNSRL(context.Background(), s, rds, store.WithBatchSize(50000))
 		if err != nil || res.Imported != n {
 			b.Fatal(res, err)
 		}
@@ -174,7 +175,7 @@ func BenchmarkStore1M(b *testing.B) {
 	const n, batch = 1_000_000, 50_000
 	for b.Loop() {
 		path := filepath.Join(b.TempDir(), "kb.sqlite")
-		s, err := reputation.Create(path, reputation.WithCacheSize(128))
+		s, err := store.Create(path, store.WithCacheSize(128))
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -188,7 +189,7 @@ func BenchmarkStore1M(b *testing.B) {
 		}
 
 		start = time.Now()
-		ro, err := reputation.Open(path, reputation.WithReadOnly())
+		ro, err := store.Open(path, store.WithReadOnly())
 		if err != nil {
 			b.Fatal(err)
 		}

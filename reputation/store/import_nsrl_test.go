@@ -1,4 +1,4 @@
-package reputation_test
+package store_test
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/reputation/store"
 )
 
 // nsrlSchema is the table layout of an NSRL RDS v3 database (its
@@ -141,7 +142,7 @@ func TestImportNSRL(t *testing.T) {
 		for kind, kb := range kbs(t) {
 			t.Run(fmt.Sprintf("%s/pk=%v", kind, pk), func(t *testing.T) {
 				ctx := context.Background()
-				res, err := reputation.ImportNSRL(ctx, kb, path, reputation.WithBatchSize(8))
+				res, err := store.ImportNSRL(ctx, kb, path, store.WithBatchSize(8))
 				require.NoError(t, err)
 				assert.Equal(t, int64(1), res.BadCount)
 				require.Len(t, res.Bad, 1)
@@ -189,7 +190,7 @@ func TestImportNSRLPackages(t *testing.T) {
 	a, b, c := nsrlHashes("pkg1")
 	path := newNSRL(t, []nsrlFile{{a, b, c, "p.exe", 1}}, true)
 	kb := reputation.NewMemKB()
-	_, err := reputation.ImportNSRL(context.Background(), kb, path, reputation.WithTrust(reputation.TrustGood), reputation.WithSource("nsrl-2024.12"))
+	_, err := store.ImportNSRL(context.Background(), kb, path, store.WithTrust(reputation.TrustGood), store.WithSource("nsrl-2024.12"))
 	require.NoError(t, err)
 	got, err := kb.Files(context.Background(), c)
 	require.NoError(t, err)
@@ -210,7 +211,7 @@ func TestImportNSRLOddRows(t *testing.T) {
 		fmt.Sprintf("INSERT INTO FILE VALUES ('%s', '%s', '%s', 'a.exe', 'one'), ('%s', NULL, NULL, 'b.exe', 3), (NULL, NULL, NULL, 'c.exe', 2)", a, b, c, testHash("odd-b")),
 	)
 	kb := reputation.NewMemKB()
-	res, err := reputation.ImportNSRL(context.Background(), kb, path)
+	res, err := store.ImportNSRL(context.Background(), kb, path)
 	require.NoError(t, err)
 	assert.Equal(t, int64(1), res.Imported)
 	assert.Equal(t, int64(2), res.BadCount)
@@ -229,7 +230,7 @@ func TestImportNSRLForeign(t *testing.T) {
 		"our kb":   func() string { _, p := newStore(t); return p }(),
 		"FILE cut": rawSQLite(t, "CREATE TABLE FILE(sha256 TEXT, md5 TEXT)"),
 	} {
-		_, err := reputation.ImportNSRL(ctx, kb, p)
+		_, err := store.ImportNSRL(ctx, kb, p)
 		assert.ErrorIs(t, err, reputation.ErrForeign, "%s: %v", what, err)
 	}
 }
@@ -241,10 +242,10 @@ func TestNSRLRoundTrip(t *testing.T) {
 	path := newNSRL(t, fx, true)
 	s, kbPath := newStore(t)
 	ctx := context.Background()
-	_, err := reputation.ImportNSRL(ctx, s, path)
+	_, err := store.ImportNSRL(ctx, s, path)
 	require.NoError(t, err)
 	require.NoError(t, s.Close())
-	ro, err := reputation.Open(kbPath, reputation.WithReadOnly())
+	ro, err := store.Open(kbPath, store.WithReadOnly())
 	require.NoError(t, err)
 	defer ro.Close()
 	for _, f := range fx {
@@ -282,12 +283,12 @@ func TestHashListRoundTrip(t *testing.T) {
 		want = append(want, h)
 		fmt.Fprintf(&list, "%s name-%d.exe\n", strings.ToUpper(h), i)
 	}
-	res, err := reputation.ImportHashList(ctx, s, strings.NewReader(list.String()), reputation.TrustBad, reputation.WithBatchSize(64))
+	res, err := store.ImportHashList(ctx, s, strings.NewReader(list.String()), reputation.TrustBad, store.WithBatchSize(64))
 	require.NoError(t, err)
 	assert.Equal(t, int64(300), res.Imported)
 	assert.Equal(t, int64(5), res.Batches)
 	require.NoError(t, s.Close())
-	ro, err := reputation.Open(kbPath, reputation.WithReadOnly())
+	ro, err := store.Open(kbPath, store.WithReadOnly())
 	require.NoError(t, err)
 	defer ro.Close()
 	for i, h := range want {
@@ -309,7 +310,7 @@ func TestImportNSRLCorrupt(t *testing.T) {
 		garbage[i] = byte(r.Uint32())
 	}
 	copy(garbage, "SQLite format 3\x00")
-	_, err := reputation.ImportNSRL(ctx, reputation.NewMemKB(), writeFile(t, "garbage.db", garbage))
+	_, err := store.ImportNSRL(ctx, reputation.NewMemKB(), writeFile(t, "garbage.db", garbage))
 	assert.ErrorIs(t, err, reputation.ErrCorrupt, "%v", err)
 
 	var files []nsrlFile
@@ -328,7 +329,7 @@ func TestImportNSRLCorrupt(t *testing.T) {
 			}
 		}
 		kb := reputation.NewMemKB()
-		res, err := reputation.ImportNSRL(ctx, kb, writeFile(t, fmt.Sprintf("damaged-%d.db", start), b))
+		res, err := store.ImportNSRL(ctx, kb, writeFile(t, fmt.Sprintf("damaged-%d.db", start), b))
 		if err != nil {
 			assert.ErrorIs(t, err, reputation.ErrCorrupt, "damage from page %d: %v", start+1, err)
 		}
@@ -358,7 +359,7 @@ func TestImportNSRLHashSpelling(t *testing.T) {
 		for kind, kb := range kbs(t) {
 			t.Run(fmt.Sprintf("%s/pk=%v", kind, pk), func(t *testing.T) {
 				ctx := context.Background()
-				res, err := reputation.ImportNSRL(ctx, kb, path, reputation.WithBatchSize(2))
+				res, err := store.ImportNSRL(ctx, kb, path, store.WithBatchSize(2))
 				require.NoError(t, err)
 				assert.Equal(t, int64(2), res.Imported)
 				assert.Equal(t, int64(5), res.Skipped)

@@ -1,10 +1,12 @@
-package reputation
+package store
 
 import (
 	"context"
 	"database/sql"
 	"fmt"
 	"strings"
+
+	"github.com/filerep/filerep/reputation"
 )
 
 // NIST's NSRL Reference Data Set, version 3, ships as an SQLite database;
@@ -33,45 +35,45 @@ type nsrlPackage struct {
 }
 
 // ImportNSRL imports the NSRL RDS v3 SQLite database at path into w, one
-// [FileRecord] per distinct file (source "nsrl", trust [TrustKnown] unless
+// [reputation.FileRecord] per distinct file (source "nsrl", trust [reputation.TrustKnown] unless
 // [WithTrust]): its three hashes, its file name, and the name, version and
 // manufacturer of the first package (by package_id order) that lists it.
 // Rows whose hashes are malformed are bad, reported by row number; further
 // rows of a file already imported are skipped. Rows are read in the order
 // of their sha256, compared as hashes (case and surrounding white space
-// ignored, as [NormalizeHash] does), so the row imported for a file is the
+// ignored, as [reputation.NormalizeHash] does), so the row imported for a file is the
 // first of its rows in that order (ties: by the sha256 as written, then
 // sha1, md5, file name and package), whatever the spelling of the others.
 //
 // The NSRL file is opened read-only. A file that is not SQLite, or lacks
-// the FILE table and its columns, gives an error wrapping [ErrForeign]; a
-// damaged one, an error wrapping [ErrCorrupt] (after the batches counted in
+// the FILE table and its columns, gives an error wrapping [reputation.ErrForeign]; a
+// damaged one, an error wrapping [reputation.ErrCorrupt] (after the batches counted in
 // the result).
 // Streaming, batching and errors are as for [ImportHashList].
-func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption) (ImportResult, error) {
+func ImportNSRL(ctx context.Context, w reputation.Writer, path string, opts ...ImportOption) (ImportResult, error) {
 	cfg, err := makeImportConfig("nsrl", opts)
 	if err != nil {
 		return ImportResult{}, err
 	}
 	if err := readHeader(path); err != nil {
-		return ImportResult{}, fmt.Errorf("reputation: nsrl: %w", err)
+		return ImportResult{}, fmt.Errorf("store: nsrl: %w", err)
 	}
 	c := storeConfig{busyTimeout: 0, cacheMiB: 16}
 	db, err := sql.Open("sqlite", c.dsn(path, "ro"))
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("reputation: nsrl: %w", err)
+		return ImportResult{}, fmt.Errorf("store: nsrl: %w", err)
 	}
 	defer db.Close()
 	db.SetMaxOpenConns(1)
 	// fail wraps an error of the RDS; damage shows as ErrCorrupt.
-	fail := func(err error) error { return fmt.Errorf("reputation: nsrl %s: %w", path, wrapSQLite(err)) }
+	fail := func(err error) error { return fmt.Errorf("store: nsrl %s: %w", path, wrapSQLite(err)) }
 	cols, err := nsrlColumns(ctx, db)
 	if err != nil {
 		return ImportResult{}, fail(err)
 	}
 	for _, need := range []string{"sha256", "sha1", "md5", "file_name", "package_id"} {
 		if !cols["FILE"][need] {
-			return ImportResult{}, fmt.Errorf("reputation: nsrl %s: %w: not an RDS v3 database (FILE.%s missing)", path, ErrForeign, need)
+			return ImportResult{}, fmt.Errorf("store: nsrl %s: %w: not an RDS v3 database (FILE.%s missing)", path, reputation.ErrForeign, need)
 		}
 	}
 	pkgs, err := nsrlPackages(ctx, db, cols)
@@ -100,7 +102,7 @@ func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption
 			b.bad(row, nil, err.Error())
 			continue
 		}
-		rec := FileRecord{
+		rec := reputation.FileRecord{
 			SHA256: s256.String, SHA1: s1.String, MD5: m5.String,
 			Name: name.String, Source: cfg.source, Trust: cfg.trust,
 		}
@@ -111,7 +113,7 @@ func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption
 			b.bad(row, nsrlText(s256, s1, m5, name), "row without sha256")
 			continue
 		}
-		rec, err := rec.normalize()
+		rec, err := rec.Normalize()
 		if err != nil {
 			b.bad(row, nsrlText(s256, s1, m5, name), err.Error())
 			continue
@@ -121,7 +123,7 @@ func ImportNSRL(ctx context.Context, w Writer, path string, opts ...ImportOption
 			continue
 		}
 		last = rec.SHA256
-		if err := b.add(func(tx Tx) error { return tx.PutFile(rec) }); err != nil {
+		if err := b.add(func(tx reputation.Tx) error { return tx.PutFile(rec) }); err != nil {
 			return b.res, err
 		}
 	}

@@ -1,4 +1,4 @@
-package reputation_test
+package store_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/filerep/filerep/reputation"
+	"github.com/filerep/filerep/reputation/store"
 )
 
 // The hashes of the empty input: real, well known, and handy in hash lists.
@@ -50,8 +51,8 @@ func TestImportHashList(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			ctx := context.Background()
 			var progress []int64
-			res, err := reputation.ImportHashList(ctx, kb, strings.NewReader(list), reputation.TrustBad,
-				reputation.WithBatchSize(2), reputation.WithProgress(func(r reputation.ImportResult) {
+			res, err := store.ImportHashList(ctx, kb, strings.NewReader(list), reputation.TrustBad,
+				store.WithBatchSize(2), store.WithProgress(func(r store.ImportResult) {
 					progress = append(progress, r.Imported)
 				}))
 			require.NoError(t, err)
@@ -85,21 +86,21 @@ func TestImportHashList(t *testing.T) {
 func TestImportHashListOptions(t *testing.T) {
 	ctx := context.Background()
 	kb := reputation.NewMemKB()
-	_, err := reputation.ImportHashList(ctx, kb, strings.NewReader(""), 0)
+	_, err := store.ImportHashList(ctx, kb, strings.NewReader(""), 0)
 	assert.ErrorIs(t, err, reputation.ErrInvalidRecord)
-	_, err = reputation.ImportHashList(ctx, kb, strings.NewReader(""), reputation.TrustGood, reputation.WithBatchSize(0))
+	_, err = store.ImportHashList(ctx, kb, strings.NewReader(""), reputation.TrustGood, store.WithBatchSize(0))
 	assert.Error(t, err)
-	_, err = reputation.ImportHashList(ctx, kb, strings.NewReader(""), reputation.TrustGood, reputation.WithSource(" "))
+	_, err = store.ImportHashList(ctx, kb, strings.NewReader(""), reputation.TrustGood, store.WithSource(" "))
 	assert.Error(t, err)
-	_, err = reputation.ImportHashList(ctx, kb, strings.NewReader(""), reputation.TrustGood, reputation.WithMaxBadLines(-1))
+	_, err = store.ImportHashList(ctx, kb, strings.NewReader(""), reputation.TrustGood, store.WithMaxBadLines(-1))
 	assert.Error(t, err)
-	_, err = reputation.ImportHashList(ctx, kb, strings.NewReader(""), reputation.TrustGood, reputation.WithTrust(7))
+	_, err = store.ImportHashList(ctx, kb, strings.NewReader(""), reputation.TrustGood, store.WithTrust(7))
 	assert.Error(t, err)
 
 	// Source, the bad-line cap, and a line too long to keep.
 	list := "x\ny\n" + strings.Repeat("a", 70000) + "\n" + emptySHA1 + " after\n"
-	res, err := reputation.ImportHashList(ctx, kb, strings.NewReader(list), reputation.TrustGood,
-		reputation.WithSource("vendor-list"), reputation.WithMaxBadLines(1))
+	res, err := store.ImportHashList(ctx, kb, strings.NewReader(list), reputation.TrustGood,
+		store.WithSource("vendor-list"), store.WithMaxBadLines(1))
 	require.NoError(t, err)
 	assert.Equal(t, int64(3), res.BadCount)
 	require.Len(t, res.Bad, 1)
@@ -110,7 +111,7 @@ func TestImportHashListOptions(t *testing.T) {
 	assert.Equal(t, "after", got[0].Name)
 
 	// The too-long line is reported with its number and a short excerpt.
-	res, err = reputation.ImportHashList(ctx, kb, strings.NewReader(list), reputation.TrustGood)
+	res, err = store.ImportHashList(ctx, kb, strings.NewReader(list), reputation.TrustGood)
 	require.NoError(t, err)
 	require.Len(t, res.Bad, 3)
 	assert.Equal(t, int64(3), res.Bad[2].Line)
@@ -141,8 +142,8 @@ func TestImportStopsOnError(t *testing.T) {
 	}
 	boom := errors.New("disk gone")
 	kb := reputation.NewMemKB()
-	res, err := reputation.ImportHashList(ctx, kb, &failingReader{data: []byte(list.String()), err: boom},
-		reputation.TrustKnown, reputation.WithBatchSize(10))
+	res, err := store.ImportHashList(ctx, kb, &failingReader{data: []byte(list.String()), err: boom},
+		reputation.TrustKnown, store.WithBatchSize(10))
 	assert.ErrorIs(t, err, boom)
 	// Two full batches were committed before the reader failed; the
 	// third, unfinished, was not.
@@ -153,14 +154,14 @@ func TestImportStopsOnError(t *testing.T) {
 
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err = reputation.ImportHashList(cctx, kb, strings.NewReader(list.String()), reputation.TrustKnown)
+	_, err = store.ImportHashList(cctx, kb, strings.NewReader(list.String()), reputation.TrustKnown)
 	assert.ErrorIs(t, err, context.Canceled)
 }
 
 func TestParseHashLine(t *testing.T) {
 	for _, c := range []struct {
 		in   string
-		want reputation.HashLine
+		want store.HashLine
 		ok   bool
 		bad  bool
 	}{
@@ -168,15 +169,15 @@ func TestParseHashLine(t *testing.T) {
 		{in: "   ", ok: false},
 		{in: "# x", ok: false},
 		{in: "\uFEFF#x", ok: false},
-		{in: emptyMD5, want: reputation.HashLine{Alg: reputation.MD5, Hash: emptyMD5}, ok: true},
-		{in: " " + strings.ToUpper(emptySHA256) + "\t a b.exe \r", want: reputation.HashLine{Alg: reputation.SHA256, Hash: emptySHA256, Name: "a b.exe"}, ok: true},
-		{in: emptySHA1 + " *x.bin", want: reputation.HashLine{Alg: reputation.SHA1, Hash: emptySHA1, Name: "x.bin"}, ok: true},
-		{in: emptySHA1 + " # not a comment", want: reputation.HashLine{Alg: reputation.SHA1, Hash: emptySHA1, Name: "# not a comment"}, ok: true},
+		{in: emptyMD5, want: store.HashLine{Alg: reputation.MD5, Hash: emptyMD5}, ok: true},
+		{in: " " + strings.ToUpper(emptySHA256) + "\t a b.exe \r", want: store.HashLine{Alg: reputation.SHA256, Hash: emptySHA256, Name: "a b.exe"}, ok: true},
+		{in: emptySHA1 + " *x.bin", want: store.HashLine{Alg: reputation.SHA1, Hash: emptySHA1, Name: "x.bin"}, ok: true},
+		{in: emptySHA1 + " # not a comment", want: store.HashLine{Alg: reputation.SHA1, Hash: emptySHA1, Name: "# not a comment"}, ok: true},
 		{in: emptySHA1 + ",x.bin", bad: true},
 		{in: "SHA256 (x) = " + emptySHA256, bad: true},
 		{in: strings.Repeat("g", 32), bad: true},
 	} {
-		got, ok, err := reputation.ParseHashLine(c.in)
+		got, ok, err := store.ParseHashLine(c.in)
 		if c.bad {
 			assert.Error(t, err, c.in)
 			continue
@@ -211,7 +212,7 @@ func TestImportReports(t *testing.T) {
 	for kind, kb := range kbs(t) {
 		t.Run(kind, func(t *testing.T) {
 			ctx := context.Background()
-			res, err := reputation.ImportReports(ctx, kb, strings.NewReader(strings.Join(lines, "\n")+"\n"), reputation.WithBatchSize(3))
+			res, err := store.ImportReports(ctx, kb, strings.NewReader(strings.Join(lines, "\n")+"\n"), store.WithBatchSize(3))
 			require.NoError(t, err)
 			assert.Equal(t, int64(5), res.Imported)
 			assert.Equal(t, int64(2), res.Skipped)
