@@ -120,4 +120,5 @@ func (s *Store) reseed(ctx context.Context) error {
 // already open, so that [reputation.Seed] writes into it.
 type txWriter struct{ tx reputation.Tx }
 
+// Update runs fn in the open transaction.
 func (w txWriter) Update(_ context.Context, fn func(reputation.Tx) error) error { return fn(w.tx) }

@@ -111,3 +111,76 @@ func ExampleImportReports() {
 	// 6.1.7600.16385 (win7_rtm.090713-1255)
 	// C:\Windows\System32\alg.exe 1
 }
+
+// A knowledge base file made once and read by many: Create writes the
+// schema, Update commits records, and Open with WithReadOnly reads them.
+func ExampleCreate() {
+	dir, err := os.MkdirTemp("", "kb-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "kb.sqlite")
+	ctx := context.Background()
+
+	w, err := store.Create(path)
+	if err != nil {
+		log.Fatal(err)
+	}
+	err = w.Update(ctx, func(tx reputation.Tx) error {
+		if err := tx.PutFile(reputation.FileRecord{
+			SHA256: "9d39af972785e49f0dd12c4baef39a79cd69f098886bf152af1b7cce2e902115",
+			Name:   "alg.exe", Source: "example", Trust: reputation.TrustGood,
+		}); err != nil {
+			return err
+		}
+		return tx.AddPath("alg.exe", `C:\Windows\System32\alg.exe`, 3)
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		log.Fatal(err)
+	}
+
+	kb, err := store.Open(path, store.WithReadOnly())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer kb.Close()
+	recs, err := kb.Files(ctx, "9D39AF972785E49F0DD12C4BAEF39A79CD69F098886BF152AF1B7CCE2E902115")
+	if err != nil {
+		log.Fatal(err)
+	}
+	tp, err := kb.TypicalPaths(ctx, "ALG.EXE")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(recs[0].Name, recs[0].Trust, tp.Paths[0].Path, tp.Paths[0].Count)
+	fmt.Println(kb.Update(ctx, func(reputation.Tx) error { return nil }) != nil)
+	// Output:
+	// alg.exe known-good C:\Windows\System32\alg.exe 3
+	// true
+}
+
+func ExampleParseHashLine() {
+	for _, line := range []string{
+		"# a comment",
+		"D41D8CD98F00B204E9800998ECF8427E *empty file.bin",
+		"not-a-hash name.exe",
+	} {
+		h, ok, err := store.ParseHashLine(line)
+		switch {
+		case err != nil:
+			fmt.Println("bad:", err)
+		case !ok:
+			fmt.Println("nothing to import")
+		default:
+			fmt.Printf("%v %s %q\n", h.Alg, h.Hash, h.Name)
+		}
+	}
+	// Output:
+	// nothing to import
+	// md5 d41d8cd98f00b204e9800998ecf8427e "empty file.bin"
+	// bad: reputation: bad hash: 10 characters, want 32, 40 or 64 hex digits
+}
