@@ -96,7 +96,6 @@ func (r *FileReport) setPE(f *pe.File, perr error, lang string) {
 		}
 	}
 	r.PE = peDetails(f)
-	r.setDetection(f)
 	for _, a := range f.Anomalies {
 		r.Anomalies = append(r.Anomalies, a.String())
 	}
@@ -173,10 +172,14 @@ func peDetails(f *pe.File) *PEDetails {
 	return d
 }
 
-// localize finds the .mui satellite of a language-neutral file in the
-// configured file tree and fills rep.Localized. A missing satellite is
-// not an error of the file: it is noted in the MUI block's search list.
+// localize runs the detection rules, then finds the .mui satellite of a
+// language-neutral file in the configured file tree and fills
+// rep.Localized. A missing satellite is not an error of the file: it is
+// noted in the MUI block's search list. (Detection runs here because this
+// is the first step after setPE that has the context and the rule set;
+// it belongs in setPE once setPE is given them.)
 func (r *FileReport) localize(ctx context.Context, f *pe.File, c *config) {
+	r.setDetection(ctx, f, c.rules)
 	if f == nil || f.MUI == nil || !f.MUI.IsLanguageNeutral() || c.satFS == nil || c.noSat {
 		return
 	}

@@ -2,19 +2,45 @@ package filerep
 
 import (
 	"context"
+	"fmt"
+	"slices"
 
 	"github.com/filerep/filerep/pe"
 	"github.com/filerep/filerep/pe/detect"
 	"github.com/filerep/filerep/reputation"
 )
 
-// setDetection runs the detection rules on the parsed file and fills the
-// Digital DNA and behaviours.
-func (r *FileReport) setDetection(f *pe.File) {
+// WithRules replaces the detection rules ([detect.DefaultRules] by
+// default, also when rules is empty). Add rules of your own by appending
+// to the defaults:
+//
+//	filerep.WithRules(append(detect.DefaultRules(), myPacker)...)
+//
+// A rule set that [detect.Validate] refuses (a rule without ID, kind or
+// Match, or an ID used twice) is an error wrapping [ErrOptions]. The
+// rules are copied; the report's rules_version stays
+// [detect.RulesVersion], the version of the default tables.
+func WithRules(rules ...detect.Rule) Option {
+	return func(c *config) error {
+		if err := detect.Validate(rules); err != nil {
+			return fmt.Errorf("%w: WithRules: %w", ErrOptions, err)
+		}
+		c.rules = slices.Clone(rules)
+		return nil
+	}
+}
+
+// setDetection runs the detection rules (nil: the defaults) on the parsed
+// file and fills the Digital DNA and behaviours. When ctx ends first the
+// findings of the rules that ran are kept and the error is recorded.
+func (r *FileReport) setDetection(ctx context.Context, f *pe.File, rules []detect.Rule) {
 	if f == nil || r.DNA == nil {
 		return
 	}
-	d, err := detect.Run(context.Background(), f, detect.DefaultRules())
+	if rules == nil {
+		rules = detect.DefaultRules()
+	}
+	d, err := detect.Run(ctx, f, rules)
 	r.DNA.Packed = d.Packed
 	r.DNA.Packers = findings(d.Packers)
 	r.DNA.CodeLanguage = d.CodeLanguage

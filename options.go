@@ -15,6 +15,7 @@ import (
 	"github.com/filerep/filerep/pe"
 	"github.com/filerep/filerep/pe/authenticode"
 	"github.com/filerep/filerep/pe/authenticode/roots"
+	"github.com/filerep/filerep/pe/detect"
 	"github.com/filerep/filerep/reputation"
 	"github.com/filerep/filerep/stats"
 )
@@ -52,6 +53,7 @@ type config struct {
 	headBytes   int64
 	fast        bool
 	limits      pe.Limits
+	rules       []detect.Rule
 	digests     hash.Digests // WithHashes
 
 	// Set by the option being applied, to check its kind.
