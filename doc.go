@@ -7,6 +7,7 @@
 //	   │  read once into a buffer the package owns (reused across files)
 //	   ├── hash.Sum       MD5, SHA-1, SHA-256, BLAKE3 and byte entropy, one pass
 //	   └── pe.Parse       headers, sections (with entropy), imports, resources, CLR
+//	         └── detect.Run   compiler, packers, installer, behaviours (WithRules)
 //	   ▼
 //	FileReport  →  JSON (report.md's contract) or text ([FileReport.WriteText])
 //
@@ -27,6 +28,8 @@
 // Packages: [github.com/filerep/filerep/hash] (digests and entropy),
 // [github.com/filerep/filerep/pe] (PE decoding: our own bounded readers,
 // with github.com/saferwall/pe for debug, TLS and CLR metadata),
+// [github.com/filerep/filerep/pe/detect] (compilers, packers, installers
+// and behaviours, as rows of rules with evidence),
 // [github.com/filerep/filerep/reputation] (verdicts),
 // [github.com/filerep/filerep/stats] (crowd telemetry). The program
 // examples/report prints a report for each file named on its command line.
