@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/filerep/filerep/pe"
 	"github.com/filerep/filerep/pe/detect"
@@ -30,6 +31,11 @@ func WithRules(rules ...detect.Rule) Option {
 	}
 }
 
+// defaultRules is detect.DefaultRules, copied once: Run does not change
+// the rules it is given, and a copy per file costs a few hundred
+// allocations.
+var defaultRules = sync.OnceValue(detect.DefaultRules)
+
 // setDetection runs the detection rules (nil: the defaults) on the parsed
 // file and fills the Digital DNA and behaviours. When ctx ends first the
 // findings of the rules that ran are kept and the error is recorded.
@@ -38,7 +44,7 @@ func (r *FileReport) setDetection(ctx context.Context, f *pe.File, rules []detec
 		return
 	}
 	if rules == nil {
-		rules = detect.DefaultRules()
+		rules = defaultRules()
 	}
 	d, err := detect.Run(ctx, f, rules)
 	r.DNA.Packed = d.Packed

@@ -30,7 +30,8 @@ const Unknown = "Unknown"
 // Every finding carries its evidence. Pass [DefaultRules] for the
 // built-in rule set, or that slice with rows of your own added (see the
 // example); a nil or empty rules runs no rule but the behaviours. Rules
-// should pass [Validate].
+// should pass [Validate]. Run does not modify rules, so one slice may
+// serve any number of concurrent calls.
 //
 // The result is deterministic (sorted) and built from [Facts] gathered
 // once; Run does not read the file again. It costs a pass over the imports

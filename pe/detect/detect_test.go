@@ -643,8 +643,11 @@ func TestGoBuildInfoInline(t *testing.T) {
 	assert.False(t, ok, "a header cut short")
 }
 
+// defaults is DefaultRules, copied once, as the root package does.
+var defaults = DefaultRules()
+
 // runDefault runs the default rules with no deadline, as the report does.
 func runDefault(f *pe.File) *Result {
-	d, _ := Run(context.Background(), f, DefaultRules())
+	d, _ := Run(context.Background(), f, defaults)
 	return d
 }
