@@ -2,22 +2,33 @@ package ssdeep
 
 import "fmt"
 
-// sumTable[h<<6|c] is the low 6 bits of (h*hashPrime)^c for a 6-bit
-// state h and the low 6 bits c of a byte: the piece hash keeps only the
-// bits its base64 character is taken from, and the low bits of a product
-// and of an exclusive or depend only on the low bits of their operands.
-var sumTable = func() (t [64 * 64]byte) {
-	for h := range uint32(64) {
-		for c := range uint32(64) {
-			t[h<<6|c] = byte(((h * hashPrime) ^ c) & 63)
-		}
-	}
-	return t
-}()
+// The piece hash is FNV-1 cut to the 6 bits its base64 character is
+// taken from: h' = (h·0x01000193 ^ c) mod 64 = (h·19 ^ c) mod 64, since
+// the low bits of a product and of an exclusive or depend only on the low
+// bits of their operands. A Hash keeps the 6-bit states of all block sizes
+// as bytes of uint64 words, 8 to a word, and steps a whole word at once:
+// h·19 = h·16 + h·2 + h, each term taken mod 64 within its byte so that
+// nothing carries into the next byte.
+const (
+	lanes  = 0x0101010101010101
+	mask03 = 0x03 * lanes
+	mask3E = 0x3E * lanes
+	mask3F = 0x3F * lanes
+	// hashInit6 is hashInit mod 64 in every byte.
+	hashInit6 = hashInit & 63
+	numWords  = (numBlockHashes + 1 + 7) / 8 // +1: the byte after the last block size holds lastH
+	lastLane  = numBlockHashes               // the lane of lastH
+)
 
-// blockHash is the state of the piece hashes for one block size.
+// step feeds the byte whose low 6 bits are repeated in every byte of cb
+// to the 8 piece hashes in w.
+func step(w, cb uint64) uint64 {
+	return ((w&mask03)<<4+(w<<1)&mask3E+w)&mask3F ^ cb
+}
+
+// blockHash is the state of the digests for one block size; its piece
+// hashes are lanes of Hash.h and Hash.half.
 type blockHash struct {
-	h, halfh   byte // 6-bit piece hashes: of the current piece, and of everything after the 31st
 	halfDigest byte // the last character of hash2 when it is cut to 32, or 0
 	dlen       int  // characters in digest, not counting a pending last one
 	digest     [SpamSumLength]byte
@@ -26,21 +37,36 @@ type blockHash struct {
 // Hash computes an ssdeep digest of everything written to it, in one
 // pass. It implements [io.Writer]; Write never fails. The zero Hash is not
 // ready: make one with [New], or call Reset. A Hash is about 2.3 KiB and
-// does not allocate after that. It is not safe for concurrent use.
+// does not allocate. It is not safe for concurrent use.
 //
 // [io.Writer]: https://pkg.go.dev/io#Writer
 type Hash struct {
 	// The rolling hash over the last rollingWindow bytes.
-	window     [rollingWindow]byte
-	wi         int // where the next byte goes in window
+	// win holds the last 8 bytes, the newest in the low byte; the one
+	// leaving the window is at bits 48-55.
+	win        uint64
 	h1, h2, h3 uint32
 
+	// Lane i (byte i%8 of word i/8) of h holds the piece hash of block
+	// size 3·2^i since its last piece ended; of half, the same while
+	// hash1 is under 32 characters, then of everything since the 31st
+	// piece. Lane 31 of h holds lastH: the piece hash of block size 3·2^31
+	// once block size 3·2^30 has ended a piece (needLast).
+	h, half  [numWords + 1]uint64 // one spare word: the fast path steps two
 	bh       [numBlockHashes]blockHash
 	bhStart  int // block sizes below bhStart can no longer be chosen
 	bhEnd    int // block sizes from bhEnd up have not ended a piece yet
 	total    uint64
-	lastH    byte // piece hash of block size 3·2^31, once bhEnd is numBlockHashes
 	needLast bool
+}
+
+func (s *Hash) lane(w *[numWords + 1]uint64, i int) byte {
+	return byte(w[i/8] >> (8 * (i % 8)))
+}
+
+func (s *Hash) setLane(w *[numWords + 1]uint64, i int, v byte) {
+	sh := 8 * (i % 8)
+	w[i/8] = w[i/8]&^(0xFF<<sh) | uint64(v)<<sh
 }
 
 // New returns a Hash ready for writing.
@@ -53,8 +79,8 @@ func New() *Hash {
 // Reset forgets everything written.
 func (s *Hash) Reset() {
 	*s = Hash{bhEnd: 1}
-	s.bh[0].h = hashInit & 63
-	s.bh[0].halfh = hashInit & 63
+	s.setLane(&s.h, 0, hashInit6)
+	s.setLane(&s.half, 0, hashInit6)
 }
 
 // Size returns the number of bytes written since the last Reset.
@@ -63,44 +89,83 @@ func (s *Hash) Size() int64 { return int64(s.total) }
 // Write adds p to the input. It always returns len(p), nil.
 func (s *Hash) Write(p []byte) (int, error) {
 	s.total += uint64(len(p))
-	// The state lives in locals for the loop; they go back to s whenever
-	// a piece ends (rare: at most one byte in three) and at the end.
-	h1, h2, h3, wi := s.h1, s.h2, s.h3, s.wi
-	for _, c := range p {
-		// Rolling hash.
-		h2 = h2 - h1 + rollingWindow*uint32(c)
-		h1 = h1 + uint32(c) - uint32(s.window[wi])
-		s.window[wi] = c
-		if wi++; wi == rollingWindow {
-			wi = 0
+	n := len(p)
+	for len(p) > 0 {
+		if (s.bhEnd-1)/8-s.bhStart/8 <= 1 && !s.needLast {
+			p = p[s.writeFast(p):]
+		} else {
+			p = p[s.writeSlow(p):]
 		}
-		h3 = h3<<5 ^ uint32(c)
-
-		// Piece hashes of every live block size.
-		lo := uint(c & 63)
-		for i := s.bhStart; i < s.bhEnd; i++ {
-			b := &s.bh[i]
-			b.h = sumTable[uint(b.h)<<6|lo]
-			b.halfh = sumTable[uint(b.halfh)<<6|lo]
-		}
-		if s.needLast {
-			s.lastH = sumTable[uint(s.lastH)<<6|lo]
-		}
-
-		// A piece ends for block size b where the rolling hash is b-1
-		// modulo b; b = 3·2^i, so it can end for 3·2^(i+1) only where it
-		// ends for 3·2^i.
-		r := uint64(h1 + h2 + h3)
-		if r%(MinBlockSize<<s.bhStart) != MinBlockSize<<s.bhStart-1 {
-			continue
-		}
-		s.pieceEnds(r)
 	}
-	s.h1, s.h2, s.h3, s.wi = h1, h2, h3, wi
-	return len(p), nil
+	return n, nil
 }
 
-// pieceEnds ends a piece for every live block size b with r ≡ -1 mod b.
+// writeFast hashes p while the live block sizes fit in two words of
+// lanes, and returns how many bytes it took: all of p, or up to a byte
+// after which they may not.
+func (s *Hash) writeFast(p []byte) int {
+	h1, h2, h3, win := s.h1, s.h2, s.h3, s.win
+	w := s.bhStart / 8
+	a, b := s.h[w], s.h[w+1]
+	ha, hb := s.half[w], s.half[w+1]
+	// A piece ends for block size bs = 3·2^k where the rolling hash r is
+	// bs-1 modulo bs, that is where r+1 is a multiple of 3 and of 2^k;
+	// it can end for 3·2^(k+1) only where it ends for 3·2^k.
+	low := uint64(1)<<s.bhStart - 1
+	for i, c := range p {
+		h2 = h2 - h1 + rollingWindow*uint32(c)
+		h1 = h1 + uint32(c) - uint32(byte(win>>((rollingWindow-1)*8)))
+		win = win<<8 | uint64(c)
+		h3 = h3<<5 ^ uint32(c)
+
+		cb := uint64(c&63) * lanes
+		a, b = step(a, cb), step(b, cb)
+		ha, hb = step(ha, cb), step(hb, cb)
+
+		r1 := uint64(h1+h2+h3) + 1
+		if r1&low != 0 || r1%3 != 0 {
+			continue
+		}
+		s.h1, s.h2, s.h3, s.win = h1, h2, h3, win
+		s.h[w], s.h[w+1], s.half[w], s.half[w+1] = a, b, ha, hb
+		s.pieceEnds(r1 - 1)
+		return i + 1
+	}
+	s.h1, s.h2, s.h3, s.win = h1, h2, h3, win
+	s.h[w], s.h[w+1], s.half[w], s.half[w+1] = a, b, ha, hb
+	return len(p)
+}
+
+// writeSlow hashes p, stepping every word of live lanes in memory; for
+// inputs that keep more block sizes live than writeFast handles (long runs
+// of one byte value can). It returns after the first byte that ends a
+// piece.
+func (s *Hash) writeSlow(p []byte) int {
+	for i, c := range p {
+		s.h2 = s.h2 - s.h1 + rollingWindow*uint32(c)
+		s.h1 = s.h1 + uint32(c) - uint32(byte(s.win>>((rollingWindow-1)*8)))
+		s.win = s.win<<8 | uint64(c)
+		s.h3 = s.h3<<5 ^ uint32(c)
+		cb := uint64(c&63) * lanes
+		hi := (s.bhEnd - 1) / 8
+		if s.needLast {
+			hi = lastLane / 8
+		}
+		for w := s.bhStart / 8; w <= hi; w++ {
+			s.h[w] = step(s.h[w], cb)
+			s.half[w] = step(s.half[w], cb)
+		}
+		r1 := uint64(s.h1+s.h2+s.h3) + 1
+		if r1&(1<<s.bhStart-1) != 0 || r1%3 != 0 {
+			continue
+		}
+		s.pieceEnds(r1 - 1)
+		return i + 1
+	}
+	return len(p)
+}
+
+// pieceEnds ends a piece for every live block size bs with r ≡ -1 mod bs.
 func (s *Hash) pieceEnds(r uint64) {
 	for i := s.bhStart; i < s.bhEnd; i++ {
 		bs := uint64(MinBlockSize) << i
@@ -113,13 +178,13 @@ func (s *Hash) pieceEnds(r uint64) {
 			// one, with the same piece hash so far.
 			s.fork()
 		}
-		b.digest[b.dlen] = b64[b.h]
-		b.halfDigest = b64[b.halfh]
+		b.digest[b.dlen] = b64[s.lane(&s.h, i)]
+		b.halfDigest = b64[s.lane(&s.half, i)]
 		if b.dlen < SpamSumLength-1 {
 			b.dlen++
-			b.h = hashInit & 63
+			s.setLane(&s.h, i, hashInit6)
 			if b.dlen < SpamSumLength/2 {
-				b.halfh = hashInit & 63
+				s.setLane(&s.half, i, hashInit6)
 				b.halfDigest = 0
 			}
 		} else {
@@ -131,15 +196,15 @@ func (s *Hash) pieceEnds(r uint64) {
 
 // fork starts the block size after the largest live one.
 func (s *Hash) fork() {
-	last := &s.bh[s.bhEnd-1]
+	last := s.bhEnd - 1
 	if s.bhEnd < numBlockHashes {
-		n := &s.bh[s.bhEnd]
-		n.h, n.halfh = last.h, last.halfh
-		n.dlen, n.halfDigest = 0, 0
+		s.setLane(&s.h, s.bhEnd, s.lane(&s.h, last))
+		s.setLane(&s.half, s.bhEnd, s.lane(&s.half, last))
+		s.bh[s.bhEnd].dlen, s.bh[s.bhEnd].halfDigest = 0, 0
 		s.bhEnd++
 	} else if !s.needLast {
 		s.needLast = true
-		s.lastH = last.h
+		s.setLane(&s.h, lastLane, s.lane(&s.h, last))
 	}
 }
 
@@ -188,7 +253,7 @@ func (s *Hash) Digest() (Digest, error) {
 	h1 := append(buf[:0], b.digest[:b.dlen]...)
 	if roll != 0 {
 		// The piece the input ends in.
-		h1 = append(h1, b64[b.h])
+		h1 = append(h1, b64[s.lane(&s.h, bi)])
 	} else if b.dlen == SpamSumLength-1 && b.digest[b.dlen] != 0 {
 		h1 = append(h1, b.digest[b.dlen])
 	}
@@ -199,7 +264,7 @@ func (s *Hash) Digest() (Digest, error) {
 		n := &s.bh[bi+1]
 		h2 = append(h2, n.digest[:min(n.dlen, SpamSumLength/2-1)]...)
 		if roll != 0 {
-			h2 = append(h2, b64[n.halfh])
+			h2 = append(h2, b64[s.lane(&s.half, bi+1)])
 		} else if n.halfDigest != 0 {
 			h2 = append(h2, n.halfDigest)
 		}
@@ -207,9 +272,9 @@ func (s *Hash) Digest() (Digest, error) {
 		// No piece has ended for twice the block size: hash2 is the hash of
 		// the whole input, as for the block size itself.
 		if bi == 0 {
-			h2 = append(h2, b64[b.h])
+			h2 = append(h2, b64[s.lane(&s.h, bi)])
 		} else {
-			h2 = append(h2, b64[s.lastH])
+			h2 = append(h2, b64[s.lane(&s.h, lastLane)])
 		}
 	}
 	d.Hash2 = string(h2)
