@@ -25,6 +25,9 @@ import (
 func (r *FileReport) fail(err error) error {
 	r.Errors = append(r.Errors, err.Error())
 	r.errs = append(r.errs, err)
+	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		r.File.Partial = true // the context ended the analysis early
+	}
 	return err
 }
 
@@ -56,7 +59,9 @@ func (r *FileReport) setHashes(s *hash.Sums, which hash.Digests) {
 
 func (r *FileReport) setPE(f *pe.File, perr error, lang string) {
 	if f == nil {
-		r.File.Kind = pe.KindNotPE
+		if !errors.Is(perr, context.DeadlineExceeded) && !errors.Is(perr, context.Canceled) {
+			r.File.Kind = pe.KindNotPE // read, and not a PE (a parse cut short says nothing)
+		}
 		if perr != nil {
 			r.fail(perr)
 		}
@@ -98,6 +103,7 @@ func (r *FileReport) setPE(f *pe.File, perr error, lang string) {
 	r.PE = peDetails(f)
 	for _, a := range f.Anomalies {
 		r.Anomalies = append(r.Anomalies, a.String())
+		r.AnomalyDetails = append(r.AnomalyDetails, Anomaly{ID: a.ID, Message: a.Msg})
 	}
 	if perr != nil {
 		r.fail(perr)
@@ -454,9 +460,8 @@ func (r *FileReport) subject() *reputation.Subject {
 	if d := r.DNA; d != nil {
 		s.DotNet = d.DotNet
 	}
-	for _, a := range r.Anomalies {
-		id, _, _ := strings.Cut(a, ":")
-		s.Anomalies = append(s.Anomalies, id)
+	for _, a := range r.AnomalyDetails {
+		s.Anomalies = append(s.Anomalies, a.ID)
 	}
 	r.detectionSubject(s)
 	return s

@@ -19,7 +19,8 @@ const Schema = "filerep/v1"
 // blocks are nil when they do not apply, so check them before use:
 //   - VersionInfo, MUI, Localized: the file has no such resource (or no
 //     satellite was found);
-//   - DNA, PE: the file is not a PE (kind not-pe), or could not be read;
+//   - DNA, PE: the file is not a PE (kind not-pe), or could not be read
+//     (kind unreadable);
 //   - Signature: the file could not be read whole (no authentihash), or is
 //     not a PE;
 //   - Verdict: nothing was read (a missing or unreadable path), or the
@@ -29,20 +30,24 @@ const Schema = "filerep/v1"
 //
 // Example_notPE and Example_missingPath show the two common cases.
 type FileReport struct {
-	Schema      string              `json:"schema"`
-	File        FileInfo            `json:"file"`
-	Hashes      Hashes              `json:"hashes"`
-	VersionInfo *VersionInfo        `json:"version_info,omitempty"`
-	MUI         *MUI                `json:"mui,omitempty"`
-	Localized   *Localized          `json:"localized,omitempty"`
-	DNA         *DNA                `json:"dna,omitempty"`
-	PE          *PEDetails          `json:"pe,omitempty"`
-	Sections    []Section           `json:"sections,omitempty"`
-	Signature   *Signature          `json:"signature,omitempty"`
-	Behaviors   []pe.Behavior       `json:"behaviors,omitempty"`
-	Anomalies   []string            `json:"anomalies,omitempty"` // "id: sentence", ids are stable
-	Errors      []string            `json:"errors,omitempty"`    // what could not be read, and why
-	Verdict     *reputation.Verdict `json:"verdict,omitempty"`
+	Schema      string        `json:"schema"`
+	File        FileInfo      `json:"file"`
+	Hashes      Hashes        `json:"hashes"`
+	VersionInfo *VersionInfo  `json:"version_info,omitempty"`
+	MUI         *MUI          `json:"mui,omitempty"`
+	Localized   *Localized    `json:"localized,omitempty"`
+	DNA         *DNA          `json:"dna,omitempty"`
+	PE          *PEDetails    `json:"pe,omitempty"`
+	Sections    []Section     `json:"sections,omitempty"`
+	Signature   *Signature    `json:"signature,omitempty"`
+	Behaviors   []pe.Behavior `json:"behaviors,omitempty"`
+	Anomalies   []string      `json:"anomalies,omitempty"` // "id: sentence", ids are stable
+	// AnomalyDetails are the same anomalies, structured: the id apart
+	// from the sentence. Anomalies keeps the "id: sentence" strings of
+	// filerep/v1 for the tools that read them.
+	AnomalyDetails []Anomaly           `json:"anomaly_details,omitempty"`
+	Errors         []string            `json:"errors,omitempty"` // what could not be read, and why
+	Verdict        *reputation.Verdict `json:"verdict,omitempty"`
 	// TypicalPath is where the file usually lives, from the crowd
 	// telemetry or the knowledge base.
 	TypicalPath string `json:"typical_path,omitempty"`
@@ -63,6 +68,15 @@ type FileReport struct {
 	tree    *windowsTree // the Windows tree the analysed path lies in, if any
 }
 
+// Anomaly is something odd about a file that was nevertheless read. ID is
+// stable, one per kind of fault, never carrying data (pe.AnomalyIDs lists
+// them); Message says it for people, with the details (a section name, an
+// RVA).
+type Anomaly struct {
+	ID      string `json:"id"`
+	Message string `json:"message"`
+}
+
 // FileInfo identifies the file.
 type FileInfo struct {
 	Name string `json:"name"` // base name as given
@@ -76,7 +90,10 @@ type FileInfo struct {
 	// Entropy is the whole file's Shannon entropy in bits per byte (0..8),
 	// present for every file that could be read, PE or not.
 	Entropy *float64 `json:"entropy,omitempty"`
-	Kind    pe.Kind  `json:"kind"` // exe | dll | driver | efi | mui | not-pe
+	Kind    pe.Kind  `json:"kind"` // exe | dll | driver | efi | mui | not-pe | unreadable
+	// Partial is true when the context (a deadline, a cancellation) ended
+	// the analysis before it was complete: the report holds what was done.
+	Partial bool `json:"partial,omitempty"`
 }
 
 // Hashes are lower-case hex digests of the whole file.

@@ -2,7 +2,9 @@ package pe
 
 import (
 	"fmt"
-	"strings"
+	"sort"
+
+	"github.com/filerep/filerep/pe/rsrc"
 )
 
 // Anomaly is something odd about a file that was nevertheless read: a
@@ -16,9 +18,12 @@ type Anomaly struct {
 // String returns "id: message".
 func (a Anomaly) String() string { return a.ID + ": " + a.Msg }
 
-// Anomaly identifiers of this package. Those of the parser dependency are
-// mapped onto identifiers in saferwallAnomalies; any it adds later that we
-// do not know are reported as AnoParser with its own text.
+// Anomaly identifiers of this package: one per kind of fault, never
+// carrying data (a section name or an offset goes into the message), never
+// derived from a dependency's text. Those the parser dependency reports are
+// mapped onto these in saferwall.go; any it adds later that we do not know
+// are reported as AnoParser with its words. [AnomalyIDs] lists every
+// identifier a report can carry; a test pins the list.
 const (
 	AnoHeaderPastEOF        = "pe/header-past-eof"
 	AnoRvaAndSizes          = "pe/number-of-rva-and-sizes"
@@ -39,7 +44,72 @@ const (
 	AnoDirectoryFailed      = "pe/directory-failed"
 	AnoCOFFSymbols          = "pe/coff-symbols-absurd"
 	AnoParser               = "pe/parser"
+
+	// Faults the parser dependency finds in the headers and sections.
+	AnoHeaderOverlapsDOS   = "pe/header-overlaps-dos-header"
+	AnoTimestampZero       = "pe/timestamp-zero"
+	AnoTimestampFuture     = "pe/timestamp-future"
+	AnoManySections        = "pe/many-sections"
+	AnoOptionalHeaderSize  = "pe/optional-header-size-unusual"
+	AnoEntryPointZero      = "pe/entry-point-zero"
+	AnoEntryPointInHeaders = "pe/entry-point-in-headers"
+	AnoImageBase           = "pe/image-base-invalid"
+	AnoAlignment           = "pe/alignment-invalid"
+	AnoSubsystemVersion    = "pe/subsystem-version-unusual"
+	AnoReservedField       = "pe/reserved-field-set"
+	AnoChecksum            = "pe/checksum-invalid"
+	AnoSizeOfImage         = "pe/size-of-image-invalid"
+	AnoRelocations         = "pe/relocations-absurd"
+	AnoGlobalPtr           = "pe/globalptr-outside-image"
+	AnoSectionNullHeader   = "pe/section-header-null"
+	AnoSectionHuge         = "pe/section-virtual-range-huge"
+	AnoSectionMisaligned   = "pe/section-misaligned"
+
+	// Faults this package's directory readers find.
+	AnoExportsUnreadable  = "pe/exports-unreadable"
+	AnoExportsAbsurd      = "pe/exports-absurd"
+	AnoResourceUnreadable = "pe/resource-unreadable"
+	AnoResourceAbsurd     = "pe/resource-absurd"
+	AnoResourceTruncated  = "pe/resource-truncated"
+	AnoResourceLoop       = "pe/resource-loop"
+	AnoVersionLimit       = "pe/version-limit"
+	AnoVersionUnreadable  = "pe/version-unreadable"
+	AnoMUIUnreadable      = "pe/mui-unreadable"
+	AnoManifest           = "pe/manifest-unreadable"
+	AnoMessages           = "pe/messages-unreadable"
+	AnoStrings            = "pe/strings-unreadable"
+	AnoRichChecksum       = "pe/rich-checksum-invalid"
+	AnoRichDanSMissing    = "pe/rich-dans-missing"
+	AnoRichDanSOffset     = "pe/rich-dans-offset"
+	AnoRichPadding        = "pe/rich-padding-not-zero"
+	AnoImportNoName       = anoImportNoNameNoOrdinal
+	AnoImportRepeated     = anoImportRepeated
+	AnoImportSpread       = anoImportSpread
+	AnoImportOrdinalRange = anoImportOrdinalRange
+	AnoImportsTruncated   = anoImportsTruncated
 )
+
+// AnomalyIDs returns every identifier of this package's anomalies, sorted,
+// followed by the codes of package rsrc's resource decoders
+// ([rsrc.AnomalyCodes]) that a report carries too.
+func AnomalyIDs() []string {
+	ids := []string{
+		AnoHeaderPastEOF, AnoRvaAndSizes, AnoNoSections, AnoTooManySections, AnoSectionTablePastEOF,
+		AnoSectionPastEOF, AnoEmptyCodeSection, AnoWritableCode, AnoEntryOutsideSections,
+		AnoDirectoriesSkipped, AnoDebugSkipped, AnoDebugEntryTooSmall, AnoDebugEntryPastEOF,
+		AnoDebugDataRepeated, AnoRichUndersized, AnoParserPanic, AnoDirectoryFailed, AnoCOFFSymbols,
+		AnoParser, AnoHeaderOverlapsDOS, AnoTimestampZero, AnoTimestampFuture, AnoManySections,
+		AnoOptionalHeaderSize, AnoEntryPointZero, AnoEntryPointInHeaders, AnoImageBase, AnoAlignment,
+		AnoSubsystemVersion, AnoReservedField, AnoChecksum, AnoSizeOfImage, AnoRelocations, AnoGlobalPtr,
+		AnoSectionNullHeader, AnoSectionHuge, AnoSectionMisaligned, AnoExportsUnreadable,
+		AnoExportsAbsurd, AnoResourceUnreadable, AnoResourceAbsurd, AnoResourceTruncated,
+		AnoResourceLoop, AnoVersionLimit, AnoVersionUnreadable, AnoMUIUnreadable, AnoManifest,
+		AnoMessages, AnoStrings, AnoRichChecksum, AnoRichDanSMissing, AnoRichDanSOffset, AnoRichPadding,
+		AnoImportNoName, AnoImportRepeated, AnoImportSpread, AnoImportOrdinalRange, AnoImportsTruncated,
+	}
+	sort.Strings(ids)
+	return append(ids, rsrc.AnomalyCodes()...)
+}
 
 // anomalies collects findings without duplicates, in the order found.
 type anomalies struct {
@@ -84,25 +154,4 @@ func (a *anomalies) add(id, format string, args ...any) {
 	case n == maxPerID+1:
 		a.list = append(a.list, Anomaly{ID: id, Msg: "more of the same not listed"})
 	}
-}
-
-// slugID turns a parser's anomaly text into a stable identifier under
-// "pe/": lower case, runs of other characters as one '-', at most 60 bytes.
-func slugID(text string) string {
-	var sb strings.Builder
-	sb.WriteString("pe/")
-	dash := false
-	for _, r := range strings.ToLower(text) {
-		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
-			sb.WriteRune(r)
-			dash = false
-		} else if !dash && sb.Len() > 3 {
-			sb.WriteByte('-')
-			dash = true
-		}
-		if sb.Len() >= 60 {
-			break
-		}
-	}
-	return strings.TrimSuffix(sb.String(), "-")
 }

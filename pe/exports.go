@@ -60,7 +60,7 @@ func (f *File) parseExports(an *anomalies) *Exports {
 	}
 	dir, ok := f.rvaSlice(d.VirtualAddress, 40)
 	if !ok {
-		an.add("pe/exports-unreadable", "the export directory at RVA 0x%x is outside the file", d.VirtualAddress)
+		an.add(AnoExportsUnreadable, "the export directory at RVA 0x%x is outside the file", d.VirtualAddress)
 		return nil
 	}
 	le := binary.LittleEndian
@@ -70,12 +70,12 @@ func (f *File) parseExports(an *anomalies) *Exports {
 	ex.DLLName, _ = f.cString(le.Uint32(dir[12:]))
 	limit := uint32(min(int64(maxExports), int64(len(f.data))/4))
 	if nFuncs > limit || nNames > limit {
-		an.add("pe/exports-absurd", "the export directory declares %d functions and %d names; at most %d are read", nFuncs, nNames, limit)
+		an.add(AnoExportsAbsurd, "the export directory declares %d functions and %d names; at most %d are read", nFuncs, nNames, limit)
 		nFuncs, nNames = min(nFuncs, limit), min(nNames, limit)
 	}
 	funcs, ok := f.rvaSlice(le.Uint32(dir[28:]), int64(nFuncs)*4)
 	if !ok {
-		an.add("pe/exports-unreadable", "the export address table is outside the file")
+		an.add(AnoExportsUnreadable, "the export address table is outside the file")
 		return ex
 	}
 	names := map[uint32]string{}
@@ -83,7 +83,7 @@ func (f *File) parseExports(an *anomalies) *Exports {
 		nameRVAs, ok1 := f.rvaSlice(le.Uint32(dir[32:]), int64(nNames)*4)
 		ords, ok2 := f.rvaSlice(le.Uint32(dir[36:]), int64(nNames)*2)
 		if !ok1 || !ok2 {
-			an.add("pe/exports-unreadable", "the export name tables are outside the file")
+			an.add(AnoExportsUnreadable, "the export name tables are outside the file")
 		} else {
 			for i := range nNames {
 				if f.stop.done() {

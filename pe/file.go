@@ -210,12 +210,13 @@ func (f *File) absorb(res *dirResult, an *anomalies) {
 		f.CLRVersion = res.clrVersion
 	}
 	for _, text := range res.anomalies {
-		id, ok := saferwallAnomalies[text]
-		if !ok {
-			id = slugID(text)
-		}
+		id, known := saferwallAnomalyID(text)
 		if id == "" || id == AnoCOFFSymbols {
 			continue // said by this package itself (or caused by our own cap)
+		}
+		if !known {
+			an.add(id, "the PE parser reports: %s", text)
+			continue
 		}
 		an.add(id, "%s", text)
 	}

@@ -38,13 +38,13 @@ const (
 	maxLeadingInvalid = 1000
 )
 
-// Anomaly identifiers of the import reader. The first four are the ones
-// the parser dependency raised (saferwallAnomalies and slugID named them).
+// Anomaly identifiers of the import reader (exported as AnoImport…). The
+// first four are faults the parser dependency used to report too.
 const (
 	anoImportNoNameNoOrdinal = "pe/import-no-name-no-ordinal"
 	anoImportRepeated        = "pe/import-repeated-entries"
-	anoImportSpread          = "pe/thunk-address-of-data-too-spread-out"
-	anoImportOrdinalRange    = "pe/thunk-addressofdata-beyond-limits"
+	anoImportSpread          = "pe/import-thunks-spread-out"
+	anoImportOrdinalRange    = "pe/import-thunk-out-of-range"
 	anoImportsTruncated      = "pe/imports-truncated"
 )
 

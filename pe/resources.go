@@ -57,18 +57,18 @@ func (f *File) decodeResources(an *anomalies) {
 		case r.Type.Name == "" && r.Type.ID == RT_VERSION:
 			if versions++; versions > maxVersionResources {
 				if versions == maxVersionResources+1 {
-					an.add("pe/version-limit", "more than %d version resources; the rest were not decoded", maxVersionResources)
+					an.add(AnoVersionLimit, "more than %d version resources; the rest were not decoded", maxVersionResources)
 				}
 				continue
 			}
 			b, err := f.ResourceData(r)
 			if err != nil {
-				an.add("pe/version-unreadable", "version resource (lang 0x%04x): %v", r.Lang, err)
+				an.add(AnoVersionUnreadable, "version resource (lang 0x%04x): %v", r.Lang, err)
 				continue
 			}
 			vi, err := rsrc.ParseVersionInfo(b)
 			if vi == nil {
-				an.add("pe/version-unreadable", "version resource (lang 0x%04x): %v", r.Lang, err)
+				an.add(AnoVersionUnreadable, "version resource (lang 0x%04x): %v", r.Lang, err)
 				continue
 			}
 			for _, a := range vi.Anomalies {
@@ -82,12 +82,12 @@ func (f *File) decodeResources(an *anomalies) {
 		case r.Type.Name == "MUI" && f.MUI == nil:
 			b, err := f.ResourceData(r)
 			if err != nil {
-				an.add("pe/mui-unreadable", "MUI resource: %v", err)
+				an.add(AnoMUIUnreadable, "MUI resource: %v", err)
 				continue
 			}
 			m, err := rsrc.ParseMUI(b)
 			if m == nil {
-				an.add("pe/mui-unreadable", "MUI resource: %v", err)
+				an.add(AnoMUIUnreadable, "MUI resource: %v", err)
 				continue
 			}
 			for _, a := range m.Anomalies {
@@ -100,12 +100,12 @@ func (f *File) decodeResources(an *anomalies) {
 			}
 			b, err := f.ResourceData(r)
 			if err != nil {
-				an.add("pe/strings-unreadable", "string block %d: %v", r.Name.ID, err)
+				an.add(AnoStrings, "string block %d: %v", r.Name.ID, err)
 				continue
 			}
 			entries, err := rsrc.ParseStringBlock(b, r.Name.ID)
 			if err != nil && !errors.Is(err, rsrc.ErrTruncated) {
-				an.add("pe/strings-unreadable", "string block %d: %v", r.Name.ID, err)
+				an.add(AnoStrings, "string block %d: %v", r.Name.ID, err)
 			}
 			tag := rsrc.LanguageTag(r.Lang)
 			for _, e := range entries {
@@ -114,12 +114,12 @@ func (f *File) decodeResources(an *anomalies) {
 		case r.Type.Name == "" && r.Type.ID == RT_MESSAGETABLE:
 			b, err := f.ResourceData(r)
 			if err != nil {
-				an.add("pe/messages-unreadable", "message table: %v", err)
+				an.add(AnoMessages, "message table: %v", err)
 				continue
 			}
 			msgs, err := rsrc.ParseMessageTable(b)
 			if err != nil {
-				an.add("pe/messages-unreadable", "message table: %v", err)
+				an.add(AnoMessages, "message table: %v", err)
 			}
 			tag := rsrc.LanguageTag(r.Lang)
 			for _, m := range msgs {
@@ -128,12 +128,12 @@ func (f *File) decodeResources(an *anomalies) {
 		case r.Type.Name == "" && r.Type.ID == RT_MANIFEST && f.Manifest == nil:
 			b, err := f.ResourceData(r)
 			if err != nil {
-				an.add("pe/manifest-unreadable", "manifest: %v", err)
+				an.add(AnoManifest, "manifest: %v", err)
 				continue
 			}
 			m, err := parseManifest(b)
 			if err != nil {
-				an.add("pe/manifest-unreadable", "manifest: %v", err)
+				an.add(AnoManifest, "manifest: %v", err)
 				continue
 			}
 			f.Manifest = m

@@ -55,7 +55,7 @@ func parseRich(b []byte, ntOffset uint32, an *anomalies) *RichHeader {
 		}
 	}
 	if dans < 0 {
-		an.add("pe/rich-dans-missing", "a Rich header at 0x%x has no DanS mark", i)
+		an.add(AnoRichDanSMissing, "a Rich header at 0x%x has no DanS mark", i)
 		return nil
 	}
 	clear := make([]byte, i-dans)
@@ -68,7 +68,7 @@ func parseRich(b []byte, ntOffset uint32, an *anomalies) *RichHeader {
 		return r
 	}
 	if binary.LittleEndian.Uint32(clear[4:])|binary.LittleEndian.Uint32(clear[8:])|binary.LittleEndian.Uint32(clear[12:]) != 0 {
-		an.add("pe/rich-padding-not-zero", "the Rich header's three padding dwords are not zero")
+		an.add(AnoRichPadding, "the Rich header's three padding dwords are not zero")
 	}
 	for off := 16; off+8 <= len(clear); off += 8 {
 		id := binary.LittleEndian.Uint32(clear[off:])
@@ -80,10 +80,10 @@ func parseRich(b []byte, ntOffset uint32, an *anomalies) *RichHeader {
 	}
 	r.ChecksumValid = richChecksum(b, dans, r.Entries) == key
 	if !r.ChecksumValid {
-		an.add("pe/rich-checksum-invalid", "the Rich header's key does not match its checksum: the header was edited")
+		an.add(AnoRichChecksum, "the Rich header's key does not match its checksum: the header was edited")
 	}
 	if dans != 0x80 {
-		an.add("pe/rich-dans-offset", "the Rich header starts at 0x%x, not 0x80", dans)
+		an.add(AnoRichDanSOffset, "the Rich header starts at 0x%x, not 0x80", dans)
 	}
 	return r
 }

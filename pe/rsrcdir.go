@@ -53,13 +53,13 @@ func (f *File) parseResourceTree(an *anomalies) []Resource {
 func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 	hdr, ok := w.f.rvaSlice(w.base+off, rsrcDirHeader)
 	if !ok {
-		w.an.add("pe/resource-unreadable", "a resource directory at RVA 0x%x is outside the file", w.base+off)
+		w.an.add(AnoResourceUnreadable, "a resource directory at RVA 0x%x is outside the file", w.base+off)
 		return
 	}
 	le := binary.LittleEndian
 	n := int(le.Uint16(hdr[12:])) + int(le.Uint16(hdr[14:]))
 	if n > rsrcMaxEntries {
-		w.an.add("pe/resource-absurd", "a resource directory declares %d entries; it was not read (limit %d)", n, rsrcMaxEntries)
+		w.an.add(AnoResourceAbsurd, "a resource directory declares %d entries; it was not read (limit %d)", n, rsrcMaxEntries)
 		return
 	}
 	start, ok := w.f.offset(w.base + off + rsrcDirHeader)
@@ -69,7 +69,7 @@ func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 	}
 	if int64(n)*rsrcDirEntry > avail {
 		// Read the entries that are in the file.
-		w.an.add("pe/resource-truncated", "a resource directory at RVA 0x%x runs past the end of the file", w.base+off)
+		w.an.add(AnoResourceTruncated, "a resource directory at RVA 0x%x runs past the end of the file", w.base+off)
 		n = int(avail / rsrcDirEntry)
 	}
 	var entries []byte
@@ -81,7 +81,7 @@ func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 			return
 		}
 		if w.visits++; w.visits > rsrcMaxVisits {
-			w.an.add("pe/resource-absurd", "the resource tree has more than %d entries; the rest was not read", rsrcMaxVisits)
+			w.an.add(AnoResourceAbsurd, "the resource tree has more than %d entries; the rest was not read", rsrcMaxVisits)
 			return
 		}
 		nameField, data := le.Uint32(entries[i:]), le.Uint32(entries[i+4:])
@@ -94,7 +94,7 @@ func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 		switch {
 		case level < 2 && isDir:
 			if _, seen := w.visited[child]; seen {
-				w.an.add("pe/resource-loop", "a resource directory at offset 0x%x is referenced more than once; it was read once", child)
+				w.an.add(AnoResourceLoop, "a resource directory at offset 0x%x is referenced more than once; it was read once", child)
 				continue
 			}
 			w.visited[child] = struct{}{}
@@ -105,14 +105,14 @@ func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 			}
 		case level == 2 && !isDir:
 			if len(w.out) >= maxResources {
-				w.an.add("pe/resource-absurd", "the resource tree has more than %d leaves; the rest was not read", maxResources)
+				w.an.add(AnoResourceAbsurd, "the resource tree has more than %d leaves; the rest was not read", maxResources)
 				return
 			}
 			r := Resource{Type: typ, Name: name, Lang: uint16(id.ID)}
 			if e, ok := w.f.rvaSlice(w.base+child, rsrcDataEntry); ok {
 				r.RVA, r.Size, r.CodePage = le.Uint32(e), le.Uint32(e[4:]), le.Uint32(e[8:])
 			} else {
-				w.an.add("pe/resource-unreadable", "a resource data entry at RVA 0x%x is outside the file", w.base+child)
+				w.an.add(AnoResourceUnreadable, "a resource data entry at RVA 0x%x is outside the file", w.base+child)
 			}
 			w.out = append(w.out, r)
 		}

@@ -55,20 +55,79 @@ func (l *recordingLogger) Log(level log.Level, keyvals ...any) error {
 	return nil
 }
 
-// saferwallAnomalies gives stable identifiers to the parser's anomaly texts
-// we know; others get an identifier derived from their text (slugID).
+// saferwallAnomalies gives each anomaly text of the parser we know an
+// identifier of ours. "" drops a text whose fault this package reports
+// itself (a fault is listed once, whoever noticed it). A text not listed
+// here is reported as AnoParser with the parser's words: no identifier is
+// ever derived from a dependency's message.
 var saferwallAnomalies = map[string]string{
 	peparser.AnoNumberOfSectionsNull: AnoNoSections,
 	peparser.AnoNumberOfRvaAndSizes:  AnoRvaAndSizes,
 	peparser.AnoCOFFSymbolsCount:     AnoCOFFSymbols,
-	// The Rich header is decoded by this package (richheader.go); the
-	// parser's findings about it are dropped to avoid saying them twice.
-	peparser.AnoDansSigNotFound:       "",
-	peparser.AnoDanSMagicOffset:       "",
-	peparser.AnoPaddingDwordNotZero:   "",
-	"Invalid rich header checksum":    "",
-	peparser.AnoImportNoNameNoOrdinal: anoImportNoNameNoOrdinal,
-	peparser.AnoManyRepeatedEntries:   anoImportRepeated,
+	// The Rich header is decoded by this package (richheader.go).
+	peparser.AnoDansSigNotFound:     "",
+	peparser.AnoDanSMagicOffset:     "",
+	peparser.AnoPaddingDwordNotZero: "",
+	"Invalid rich header checksum":  "",
+	// Imports are read by this package (importdir.go).
+	peparser.AnoImportNoNameNoOrdinal:     anoImportNoNameNoOrdinal,
+	peparser.AnoManyRepeatedEntries:       anoImportRepeated,
+	peparser.AnoInvalidThunkAddressOfData: anoImportSpread,
+	peparser.AnoAddressOfDataBeyondLimits: anoImportOrdinalRange,
+	// Headers.
+	peparser.AnoPEHeaderOverlapDOSHeader:       AnoHeaderOverlapsDOS,
+	peparser.AnoPETimeStampNull:                AnoTimestampZero,
+	peparser.AnoPETimeStampFuture:              AnoTimestampFuture,
+	peparser.AnoNumberOfSections10Plus:         AnoManySections,
+	peparser.AnoSizeOfOptionalHeaderNull:       AnoOptionalHeaderSize,
+	peparser.AnoUncommonSizeOfOptionalHeader32: AnoOptionalHeaderSize,
+	peparser.AnoUncommonSizeOfOptionalHeader64: AnoOptionalHeaderSize,
+	peparser.AnoAddressOfEntryPointNull:        AnoEntryPointZero,
+	peparser.AnoAddressOfEPLessSizeOfHeaders:   AnoEntryPointInHeaders,
+	peparser.AnoImageBaseNull:                  AnoImageBase,
+	peparser.AnoImageBaseOverflow:              AnoImageBase,
+	peparser.ErrInvalidFileAlignment:           AnoAlignment,
+	peparser.ErrInvalidSectionAlignment:        AnoAlignment,
+	peparser.AnoMajorSubsystemVersion:          AnoSubsystemVersion,
+	peparser.AnonWin32VersionValue:             AnoReservedField,
+	peparser.AnoReservedDataDirectoryEntry:     AnoReservedField,
+	peparser.AnoInvalidPEChecksum:              AnoChecksum,
+	peparser.AnoInvalidSizeOfImage:             AnoSizeOfImage,
+	peparser.AnoRelocationEntriesCount:         AnoRelocations,
+	peparser.AnoInvalidGlobalPtrReg:            AnoGlobalPtr,
+	// Exports are read by this package (exports.go).
+	peparser.ErrExportMaxOrdEntries:       "",
+	peparser.ErrExportManyRepeatedEntries: "",
+	peparser.AnoNullNumberOfFunctions:     "",
+	peparser.AnoNullAddressOfFunctions:    "",
+}
+
+// saferwallSectionAnomalies are the parser's per-section texts, "Section
+// `NAME` <what>", by their <what>. The section name goes into the message.
+var saferwallSectionAnomalies = map[string]string{
+	"Contents are null-bytes": AnoSectionNullHeader,
+	// Reported by this package's own section check (AnoSectionPastEOF).
+	"SizeOfRawData is larger than file":                  "",
+	"PointerToRawData points beyond the end of the file": "",
+	"VirtualSize is extremely large > 256MiB":            AnoSectionHuge,
+	"VirtualAddress is beyond 0x10000000":                AnoSectionHuge,
+	"PointerToRawData is not multiple of FileAlignment":  AnoSectionMisaligned,
+}
+
+// saferwallAnomalyID returns our identifier for a parser anomaly text and
+// whether the text was known; "" with true means drop it.
+func saferwallAnomalyID(text string) (string, bool) {
+	if id, ok := saferwallAnomalies[text]; ok {
+		return id, true
+	}
+	if rest, ok := strings.CutPrefix(text, "Section `"); ok {
+		if i := strings.LastIndex(rest, "` "); i >= 0 {
+			if id, ok := saferwallSectionAnomalies[rest[i+2:]]; ok {
+				return id, true
+			}
+		}
+	}
+	return AnoParser, false
 }
 
 // dirResult is what we copy out of the parser's File.

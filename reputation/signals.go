@@ -205,8 +205,18 @@ var signals = []signal{
 		return "imports show " + strings.Join(hits, ", "), true
 	}},
 	{name: "anomalies", weight: -10, eval: func(e *env) (string, bool) {
-		if len(e.s.Anomalies) >= 3 {
-			return fmt.Sprintf("%d structural anomalies", len(e.s.Anomalies)), true
+		// Kinds of fault, not lines: a file with 7 sections past its end
+		// has one kind of fault, said seven times.
+		var kinds []string
+		seen := map[string]bool{}
+		for _, id := range e.s.Anomalies {
+			if !seen[id] {
+				seen[id] = true
+				kinds = append(kinds, id)
+			}
+		}
+		if len(kinds) >= 3 {
+			return fmt.Sprintf("%d kinds of structural anomaly: %s", len(kinds), strings.Join(kinds, ", ")), true
 		}
 		return "", false
 	}},

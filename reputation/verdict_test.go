@@ -218,3 +218,21 @@ func TestPolicyValidate(t *testing.T) {
 	}
 	assert.Contains(t, SignalNames(), "spoof-publisher")
 }
+
+// TestAnomaliesCountKinds: the anomalies signal counts kinds of fault, not
+// lines.
+func TestAnomaliesCountKinds(t *testing.T) {
+	s := &Subject{Name: "x.exe", Anomalies: []string{"pe/section-past-eof", "pe/section-past-eof", "pe/section-past-eof", "pe/section-past-eof"}}
+	v, err := Evaluate(context.Background(), s, nil, nil, nil)
+	require.NoError(t, err)
+	assert.NotContains(t, reasons(v), "anomalies")
+	s.Anomalies = append(s.Anomalies, "pe/exports-unreadable", "pe/resource-unreadable")
+	v, err = Evaluate(context.Background(), s, nil, nil, nil)
+	require.NoError(t, err)
+	require.Contains(t, reasons(v), "anomalies")
+	for _, r := range v.Reasons {
+		if r.Signal == "anomalies" {
+			assert.Equal(t, "3 kinds of structural anomaly: pe/section-past-eof, pe/exports-unreadable, pe/resource-unreadable", r.Detail)
+		}
+	}
+}

@@ -157,3 +157,48 @@ func (a *anomalies) addAlways(code string, off int, format string, args ...any) 
 	}
 	a.list = append(a.list, Anomaly{Code: code, Msg: msg, Offset: off})
 }
+
+// anomalyCodes lists every Code the decoders of this package report;
+// TestAnomalyCodesComplete checks it against the sources.
+var anomalyCodes = []string{
+	"mui/bad-length",
+	"mui/bad-list-length",
+	"mui/bad-offset",
+	"mui/limit",
+	"mui/reserved-nonzero",
+	"mui/truncated",
+	"mui/unexpected-field",
+	"mui/unknown-fallback-location",
+	"mui/unknown-file-type",
+	"mui/unknown-language",
+	"mui/unknown-version",
+	"mui/unterminated-string",
+	"version/bad-fixed-signature",
+	"version/bad-root-key",
+	"version/bad-table-key",
+	"version/bad-translation",
+	"version/bad-type",
+	"version/container-value",
+	"version/duplicate-key",
+	"version/extra-padding",
+	"version/fixed-length-mismatch",
+	"version/fixed-truncated",
+	"version/length-mismatch",
+	"version/length-overflow",
+	"version/length-too-small",
+	"version/limit",
+	"version/missing-padding",
+	"version/missing-stringfileinfo",
+	"version/no-fixed-info",
+	"version/odd-key",
+	"version/truncated",
+	"version/unknown-node",
+	"version/unterminated-key",
+	"version/value-length-bytes",
+	"version/value-length-mismatch",
+	"version/value-length-zero",
+	"version/value-unterminated",
+}
+
+// AnomalyCodes returns every Anomaly.Code this package can report, sorted.
+func AnomalyCodes() []string { return append([]string(nil), anomalyCodes...) }
