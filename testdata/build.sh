@@ -389,6 +389,20 @@ build_versions() {
 	put "$w/version-langs.dll" pe/version-langs.dll
 }
 
+# ---- hostile strings (examples/web's escaping test) ----------------------
+# Outside pe/ on purpose: the golden and pefile tests walk pe/, while this
+# sample only serves the tests of what displays strings (see hostile/README.md).
+build_hostile() {
+	log "hostile strings"
+	local w=$WORK/hostile h=$SRC/hostile
+	mkdir -p "$w"
+	rc x86_64-w64-mingw32 "$h/hostile.rc" "$w/hostile.o"
+	# No C runtime: the file stays a few KiB and imports nothing.
+	$CC64 "${COMMON_CFLAGS[@]}" "${COMMON_LDFLAGS[@]}" -nostdlib -e start -Wl,--subsystem,console \
+		-o "$w/hostile-strings.exe" "$h/hostile.c" "$w/hostile.o"
+	put "$w/hostile-strings.exe" hostile/hostile-strings.exe
+}
+
 # ---- checks -------------------------------------------------------------
 check_all() {
 	log "checking"
@@ -417,6 +431,7 @@ build_upx
 build_signed
 build_mui
 build_versions
+build_hostile
 check_all
 
 log "done: $CHANGED file(s) written; $(du -sh "$PE" | cut -f1) in testdata/pe"
