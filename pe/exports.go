@@ -21,20 +21,15 @@ type ExportFunction struct {
 	Forwarder string `json:"forwarder,omitempty"`
 }
 
-// maxExports caps the functions read from an export directory; the real
-// maximum is about 30,000 (ntdll, user32) and the format allows 2^32.
-const maxExports = 1 << 16
 
-// maxNameLen caps an export or DLL name.
-const maxNameLen = 1024
 
-// cString reads a NUL-terminated string at rva, at most maxNameLen bytes.
+// cString reads a NUL-terminated string at rva, at most Limits.MaxNameLen bytes.
 func (f *File) cString(rva uint32) (string, bool) {
 	off, ok := f.offset(rva)
 	if !ok || off < 0 || off >= int64(len(f.data)) {
 		return "", false
 	}
-	s := f.data[off:min(int64(len(f.data)), off+maxNameLen)]
+	s := f.data[off:min(int64(len(f.data)), off+int64(f.lim.MaxNameLen))]
 	if i := bytes.IndexByte(s, 0); i >= 0 {
 		s = s[:i]
 	}
@@ -68,7 +63,7 @@ func (f *File) parseExports(an *anomalies) *Exports {
 	nFuncs, nNames := le.Uint32(dir[20:]), le.Uint32(dir[24:])
 	ex := &Exports{}
 	ex.DLLName, _ = f.cString(le.Uint32(dir[12:]))
-	limit := uint32(min(int64(maxExports), int64(len(f.data))/4))
+	limit := uint32(min(int64(f.lim.MaxExports), int64(len(f.data))/4))
 	if nFuncs > limit || nNames > limit {
 		an.add(AnoExportsAbsurd, "the export directory declares %d functions and %d names; at most %d are read", nFuncs, nNames, limit)
 		nFuncs, nNames = min(nFuncs, limit), min(nNames, limit)

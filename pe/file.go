@@ -48,6 +48,7 @@ type File struct {
 	Errors    []error
 
 	data []byte
+	lim  Limits   // the limits Parse ran with; FindSatellite reads them too
 	rmap *rvaMap  // built once by Parse; every RVA is mapped through it
 	stop *stopper // the running Parse's context check; nil after it
 
@@ -139,8 +140,12 @@ func WithLimits(l Limits) Option {
 // PE image. When the headers could be read but some part could not, Parse
 // returns the File with what it read, its Anomalies and Errors filled, and
 // an error wrapping [ErrPartial] (or [ErrPanic] for a recovered panic).
-// When ctx is done first it returns ctx's error, wrapped; the abandoned
-// parse may still be reading b for a while, so b must not be reused.
+// When ctx is done before the headers are read it returns a nil File and
+// ctx's error, wrapped. When ctx ends later, it returns the File with
+// what was read by then (the headers and sections at least; a directory
+// being read when ctx ended may be incomplete) and an error wrapping both
+// [ErrPartial] and ctx's error. Either way the abandoned parse may still
+// be reading b for a while, so b must not be reused.
 func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 	c := config{limits: DefaultLimits()}
 	for _, o := range opts {
@@ -156,7 +161,7 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := &File{Size: int64(len(b)), Header: *h, Sections: secs, data: b}
+	f := &File{Size: int64(len(b)), Header: *h, Sections: secs, data: b, lim: c.limits}
 	f.rmap = newRVAMap(b, h, len(secs))
 	f.IsDLL = h.Characteristics&IMAGE_FILE_DLL != 0
 	clr := h.Directory(IMAGE_DIRECTORY_ENTRY_COM_DESCRIPTOR)
@@ -165,7 +170,20 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 	// step's result is dropped when ctx ended during it.
 	f.stop = &stopper{ctx: ctx}
 	defer func() { f.stop = nil }()
+	// partial ends a parse that ctx cut short: the headers and sections
+	// read so far are kept, with an error that is both ErrPartial and
+	// ctx's.
+	partial := func() (*File, error) {
+		err := fmt.Errorf("%w: %w", ErrPartial, f.stop.error())
+		f.Errors = append(f.Errors, err)
+		f.Kind = f.kind()
+		f.Anomalies = an.list
+		return f, err
+	}
 	if f.Histogram, err = fillSections(f.stop, b, h, secs, an); err != nil {
+		if f.stop.check() {
+			return partial() // the sections, without their entropy
+		}
 		return nil, err
 	}
 	f.Rich = parseRich(b, h.NTOffset, an)
@@ -173,6 +191,9 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 	if !c.fast {
 		res, err := parseDirectories(ctx, b, h, c.limits, an)
 		if err != nil {
+			if f.stop.check() {
+				return partial()
+			}
 			return nil, err
 		}
 		f.absorb(res, an)
@@ -184,12 +205,12 @@ func Parse(ctx context.Context, b []byte, opts ...Option) (*File, error) {
 		}
 		for _, step := range steps {
 			if f.stop.check() {
-				return nil, f.stop.error()
+				return partial()
 			}
 			step()
 		}
 		if f.stop.check() {
-			return nil, f.stop.error()
+			return partial()
 		}
 	}
 	f.Overlay = f.overlay()

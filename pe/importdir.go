@@ -5,7 +5,7 @@ package pe
 // its cost: that parser recomputed the section alignment for every thunk
 // and every name, and its section lookup is quadratic in the section
 // count. Here RVAs go through the file's rvaMap, built once, and every
-// read is bounds-checked; the work is capped by maxImportThunks.
+// read is bounds-checked; the work is capped by Limits.MaxImportThunks.
 
 import (
 	"encoding/binary"
@@ -17,13 +17,8 @@ import (
 
 // Bounds of the import reader.
 const (
-	// maxImportFunctions caps the functions kept per file (import and
-	// delay-import directories together); real files import a few
-	// thousand at most.
-	maxImportFunctions = 1 << 16
-	// maxImportThunks caps the thunk entries read per file: each function
-	// is read twice (lookup and address tables).
-	maxImportThunks = 4 * maxImportFunctions
+	// The work itself is capped by Limits.MaxImportFunctions and
+	// Limits.MaxImportThunks.
 	// maxImportNameLen caps a function name and maxImportDLLLen a DLL
 	// name, as pefile's MAX_IMPORT_NAME_LENGTH and MAX_DLL_LENGTH.
 	maxImportNameLen = 0x200
@@ -85,8 +80,8 @@ func (f *File) parseImports(lim Limits, an *anomalies) {
 		imageBase:  f.Header.ImageBase,
 		m:          f.rvaMap(),
 		an:         an,
-		thunksLeft: maxImportThunks,
-		funcsLeft:  maxImportFunctions,
+		thunksLeft: lim.MaxImportThunks,
+		funcsLeft:  lim.MaxImportFunctions,
 		stop:       f.stop,
 	}
 	if d := f.Header.Directory(IMAGE_DIRECTORY_ENTRY_IMPORT); d.VirtualAddress != 0 {
@@ -96,7 +91,7 @@ func (f *File) parseImports(lim Limits, an *anomalies) {
 		f.DelayImports = r.directory(d.VirtualAddress, true)
 	}
 	if r.truncated {
-		an.add(anoImportsTruncated, "more than %d imported functions or %d thunks; the rest were not read", maxImportFunctions, maxImportThunks)
+		an.add(anoImportsTruncated, "more than %d imported functions or %d thunks; the rest were not read", lim.MaxImportFunctions, lim.MaxImportThunks)
 	}
 	f.IsDriver = isDriver(f.Imports, f.Header.Subsystem, r.m.secs)
 }

@@ -560,14 +560,14 @@ func TestImportsAbsurd(t *testing.T) {
 		d := &idata{}
 		d.desc(0, d.rva(0x100), d.str(0x30, "a.dll"), d.rva(0x100))
 		name := d.hintName(0x40, "f")
-		n := maxImportFunctions + 100
+		n := DefaultLimits().MaxImportFunctions + 100
 		for i := range n {
 			d.thunk(0x100, i, uint64(name))
 		}
 		b := impImage(t, d, d.rva(0), 0, nil)
 		f := parseOK(t, "long table", b)
 		require.Len(t, f.Imports, 1)
-		assert.Len(t, f.Imports[0].Functions, maxImportFunctions)
+		assert.Len(t, f.Imports[0].Functions, DefaultLimits().MaxImportFunctions)
 		assert.Contains(t, anomalyIDs(f), anoImportsTruncated)
 		assert.Contains(t, anomalyIDs(f), anoImportRepeated)
 	})
@@ -588,7 +588,7 @@ func TestImportsAbsurd(t *testing.T) {
 		for _, imp := range f.Imports {
 			n += len(imp.Functions)
 		}
-		assert.LessOrEqual(t, n, maxImportFunctions)
+		assert.LessOrEqual(t, n, DefaultLimits().MaxImportFunctions)
 		assert.Less(t, len(f.Imports), descs)
 		assert.Contains(t, anomalyIDs(f), anoImportsTruncated)
 	})

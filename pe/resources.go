@@ -37,15 +37,6 @@ type Manifest struct {
 	Dependencies            []string `json:"dependencies,omitempty"` // name/version of dependent assemblies
 }
 
-// resource caps: the total bytes decoded from resources of one kind.
-const maxStringResources = 4096
-
-// maxVersionResources caps the RT_VERSION resources decoded: one per
-// language, and Windows ships about a hundred display languages (Wine's
-// kernel32.dll has 36 RT_VERSION resources). Each costs up to
-// rsrc's node cap, so a hostile tree of thousands would cost that many
-// times over.
-const maxVersionResources = 512
 
 // decodeResources decodes the resources the report uses: version info
 // (every language), the MUI configuration, string and message tables, and
@@ -55,9 +46,9 @@ func (f *File) decodeResources(an *anomalies) {
 	for _, r := range f.Resources {
 		switch {
 		case r.Type.Name == "" && r.Type.ID == RT_VERSION:
-			if versions++; versions > maxVersionResources {
-				if versions == maxVersionResources+1 {
-					an.add(AnoVersionLimit, "more than %d version resources; the rest were not decoded", maxVersionResources)
+			if versions++; versions > f.lim.MaxVersionResources {
+				if versions == f.lim.MaxVersionResources+1 {
+					an.add(AnoVersionLimit, "more than %d version resources; the rest were not decoded", f.lim.MaxVersionResources)
 				}
 				continue
 			}
@@ -95,7 +86,7 @@ func (f *File) decodeResources(an *anomalies) {
 			}
 			f.MUI = m
 		case r.Type.Name == "" && r.Type.ID == RT_STRING && r.Name.Name == "":
-			if strBlocks++; strBlocks > maxStringResources {
+			if strBlocks++; strBlocks > f.lim.MaxStringResources {
 				continue
 			}
 			b, err := f.ResourceData(r)

@@ -15,10 +15,6 @@ const (
 	rsrcDirEntry   = 8
 	rsrcDataEntry  = 16
 	rsrcHighBit    = 0x80000000
-	rsrcMaxEntries = 0x1000 // entries of one directory; real files have a few hundred
-	// rsrcMaxVisits caps the directory entries read over the whole tree, so
-	// that directories shared between branches cannot multiply the work.
-	rsrcMaxVisits = 1 << 18
 )
 
 // rsrcWalker reads the resource tree of f with bounded work.
@@ -32,11 +28,11 @@ type rsrcWalker struct {
 }
 
 // parseResourceTree reads the resource directory with our own bounded code
-// and returns its leaves in file order, at most maxResources of them.
+// and returns its leaves in file order, at most Limits.MaxResources of them.
 //
 // A malformed tree gives what could be read plus anomalies: a subdirectory
 // reached twice (a loop, or branches sharing a directory) is walked once, a
-// directory with more than rsrcMaxEntries entries is not read, and entries
+// directory with more than Limits.MaxResourceEntries entries is not read, and entries
 // outside the file end their directory.
 func (f *File) parseResourceTree(an *anomalies) []Resource {
 	d := f.Header.Directory(IMAGE_DIRECTORY_ENTRY_RESOURCE)
@@ -58,8 +54,8 @@ func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 	}
 	le := binary.LittleEndian
 	n := int(le.Uint16(hdr[12:])) + int(le.Uint16(hdr[14:]))
-	if n > rsrcMaxEntries {
-		w.an.add(AnoResourceAbsurd, "a resource directory declares %d entries; it was not read (limit %d)", n, rsrcMaxEntries)
+	if n > w.f.lim.MaxResourceEntries {
+		w.an.add(AnoResourceAbsurd, "a resource directory declares %d entries; it was not read (limit %d)", n, w.f.lim.MaxResourceEntries)
 		return
 	}
 	start, ok := w.f.offset(w.base + off + rsrcDirHeader)
@@ -80,8 +76,8 @@ func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 		if w.f.stop.done() {
 			return
 		}
-		if w.visits++; w.visits > rsrcMaxVisits {
-			w.an.add(AnoResourceAbsurd, "the resource tree has more than %d entries; the rest was not read", rsrcMaxVisits)
+		if w.visits++; w.visits > w.f.lim.MaxResourceVisits {
+			w.an.add(AnoResourceAbsurd, "the resource tree has more than %d entries; the rest was not read", w.f.lim.MaxResourceVisits)
 			return
 		}
 		nameField, data := le.Uint32(entries[i:]), le.Uint32(entries[i+4:])
@@ -104,8 +100,8 @@ func (w *rsrcWalker) dir(off uint32, level int, typ, name ResourceID) {
 				w.dir(child, 2, typ, id)
 			}
 		case level == 2 && !isDir:
-			if len(w.out) >= maxResources {
-				w.an.add(AnoResourceAbsurd, "the resource tree has more than %d leaves; the rest was not read", maxResources)
+			if len(w.out) >= w.f.lim.MaxResources {
+				w.an.add(AnoResourceAbsurd, "the resource tree has more than %d leaves; the rest was not read", w.f.lim.MaxResources)
 				return
 			}
 			r := Resource{Type: typ, Name: name, Lang: uint16(id.ID)}

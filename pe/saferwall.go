@@ -203,7 +203,7 @@ func parseDirectories(ctx context.Context, b []byte, h *Header, lim Limits, an *
 			return
 		}
 		if res.parseErr = f.Parse(); res.parseErr != nil {
-			copyResults(f, data, res, nil)
+			copyResults(f, data, res, nil, lim)
 			return
 		}
 		var plan debugPlan
@@ -229,12 +229,12 @@ func parseDirectories(ctx context.Context, b []byte, h *Header, lim Limits, an *
 				return
 			}
 			if res.parseErr = f.Parse(); res.parseErr != nil {
-				copyResults(f, data, res, nil)
+				copyResults(f, data, res, nil, lim)
 				return
 			}
 		}
 		res.parseErr = f.ParseDataDirectories()
-		copyResults(f, data, res, plan.hidden)
+		copyResults(f, data, res, plan.hidden, lim)
 	}()
 	select {
 	case res := <-done:
@@ -253,7 +253,7 @@ func parseDirectories(ctx context.Context, b []byte, h *Header, lim Limits, an *
 //
 // hidden maps the entries whose Type planDebug zeroed, as the parser read
 // them, to their real Type, so that they are still listed under it.
-func copyResults(f *peparser.File, data []byte, res *dirResult, hidden map[debugDirKey]uint32) {
+func copyResults(f *peparser.File, data []byte, res *dirResult, hidden map[debugDirKey]uint32, lim Limits) {
 	guard := func(site string, fn func()) {
 		defer func() {
 			if v := recover(); v != nil {
@@ -300,7 +300,7 @@ func copyResults(f *peparser.File, data []byte, res *dirResult, hidden map[debug
 		}
 	})
 	guard("clr refs", func() {
-		res.clrRefs = clrAssemblyRefs(f)
+		res.clrRefs = clrAssemblyRefs(f, lim)
 	})
 	res.anomalies = append(res.anomalies, f.Anomalies...)
 }
@@ -317,13 +317,10 @@ func debugDirectory(f *peparser.File) (va, size uint32) {
 	return d.VirtualAddress, d.Size
 }
 
-// maxCLRRefs caps the AssemblyRef names kept; real assemblies reference
-// a few dozen.
-const maxCLRRefs = 256
-
 // clrAssemblyRefs returns the names of the CLR metadata's AssemblyRef rows,
-// read from the #Strings heap, each at most maxNameLen bytes.
-func clrAssemblyRefs(f *peparser.File) []string {
+// read from the #Strings heap: at most lim.MaxCLRRefs of them, each at
+// most lim.MaxNameLen bytes.
+func clrAssemblyRefs(f *peparser.File, lim Limits) []string {
 	if !f.FileInfo.HasCLR {
 		return nil
 	}
@@ -338,13 +335,13 @@ func clrAssemblyRefs(f *peparser.File) []string {
 	heap := f.CLR.MetadataStreams["#Strings"]
 	var out []string
 	for _, r := range rows {
-		if len(out) >= maxCLRRefs {
+		if len(out) >= lim.MaxCLRRefs {
 			break
 		}
 		if int64(r.Name) >= int64(len(heap)) {
 			continue
 		}
-		s := heap[r.Name:min(len(heap), int(r.Name)+maxNameLen)]
+		s := heap[r.Name:min(len(heap), int(r.Name)+lim.MaxNameLen)]
 		if i := bytes.IndexByte(s, 0); i >= 0 {
 			s = s[:i]
 		}
@@ -355,8 +352,6 @@ func clrAssemblyRefs(f *peparser.File) []string {
 	return out
 }
 
-// maxResources caps the leaves kept from the resource tree.
-const maxResources = 65536
 
 // richWouldPanic reproduces the parser's search for the Rich header and
 // reports whether it would index past its decoded array (hazard #1) or

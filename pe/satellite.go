@@ -26,10 +26,6 @@ var (
 	ErrStringNotFound = errors.New("pe: string not found")
 )
 
-// maxSatelliteSize caps the size of a .mui file read for pairing; real
-// ones are kilobytes to a few megabytes.
-const maxSatelliteSize = 64 << 20
-
 // Satellite is a language-specific .mui file paired with its
 // language-neutral (LN) file.
 type Satellite struct {
@@ -108,7 +104,11 @@ func loadSatellite(ctx context.Context, fsys fs.FS, p, lang string, ln *File) (*
 	if err != nil || !st.Mode().IsRegular() {
 		return nil, "not a regular file"
 	}
-	if st.Size() > maxSatelliteSize {
+	maxSize := ln.lim.MaxSatelliteSize
+	if maxSize == 0 { // a File not made by Parse
+		maxSize = DefaultLimits().MaxSatelliteSize
+	}
+	if st.Size() > maxSize {
 		return nil, fmt.Sprintf("too large (%d bytes)", st.Size())
 	}
 	b, err := fs.ReadFile(fsys, real)
