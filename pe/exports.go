@@ -21,8 +21,6 @@ type ExportFunction struct {
 	Forwarder string `json:"forwarder,omitempty"`
 }
 
-
-
 // cString reads a NUL-terminated string at rva, at most Limits.MaxNameLen bytes.
 func (f *File) cString(rva uint32) (string, bool) {
 	off, ok := f.offset(rva)

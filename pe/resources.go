@@ -37,7 +37,6 @@ type Manifest struct {
 	Dependencies            []string `json:"dependencies,omitempty"` // name/version of dependent assemblies
 }
 
-
 // decodeResources decodes the resources the report uses: version info
 // (every language), the MUI configuration, string and message tables, and
 // the manifest. Each failure is an anomaly; nothing stops the others.

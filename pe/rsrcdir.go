@@ -11,10 +11,10 @@ import (
 // and 14) followed by 8-byte entries; every offset in it is relative to the
 // start of the resource directory, not an RVA.
 const (
-	rsrcDirHeader  = 16
-	rsrcDirEntry   = 8
-	rsrcDataEntry  = 16
-	rsrcHighBit    = 0x80000000
+	rsrcDirHeader = 16
+	rsrcDirEntry  = 8
+	rsrcDataEntry = 16
+	rsrcHighBit   = 0x80000000
 )
 
 // rsrcWalker reads the resource tree of f with bounded work.

@@ -352,7 +352,6 @@ func clrAssemblyRefs(f *peparser.File, lim Limits) []string {
 	return out
 }
 
-
 // richWouldPanic reproduces the parser's search for the Rich header and
 // reports whether it would index past its decoded array (hazard #1) or
 // past the data.
