@@ -7,7 +7,7 @@
 // (libfuzzy's fuzzy_hash_buf and fuzzy_hash_stream), and [Compare] returns
 // the score of its fuzzy_compare, the number `ssdeep -d` and `ssdeep -x`
 // print; the tests check both against output recorded from that tool
-// (testdata/record.sh).
+// (hash/internal/simtest/record.sh).
 //
 // # The algorithm
 //

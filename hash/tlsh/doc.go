@@ -9,7 +9,7 @@
 // command of the tlsh-tools package), and [Distance] and
 // [DistanceNoLength] to its totalDiff with and without the length term
 // (`tlsh -c` without and with -xlen); the tests check them against output
-// recorded from that tool (testdata/record.sh).
+// recorded from that tool (hash/internal/simtest/record.sh).
 //
 // # The algorithm
 //

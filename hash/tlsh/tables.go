@@ -1,7 +1,7 @@
 package tlsh
 
 // Tables of the reference implementation, read from Debian's libtlsh 3.4.4
-// (testdata/record.sh shows how): they are part of the algorithm, and a
+// (hash/tlsh/testdata/tables.sh shows how): they are part of the algorithm, and a
 // digest is only comparable with another computed with the same ones.
 
 // pearson is the permutation of 0..255 that TLSH's Pearson hash maps

@@ -214,8 +214,9 @@ func (h *Hash) Digest() (Digest, error) {
 	copy(sorted[:], h.bucket[:buckets])
 	slices.Sort(sorted[:])
 	q1, q2, q3 := sorted[buckets/4-1], sorted[buckets/2-1], sorted[buckets-buckets/4-1]
-	// Half or fewer buckets filled: sorted[63] is zero.
-	if sorted[buckets/2] == 0 {
+	// Half or fewer buckets filled: sorted[63] is zero (libtlsh counts
+	// the buckets above zero and wants more than 64).
+	if sorted[buckets/2-1] == 0 {
 		nonzero := 0
 		for _, v := range sorted {
 			if v != 0 {

@@ -12,7 +12,8 @@
 #   sample  every file under testdata/pe (.b64 files decoded)
 #   gen     generated inputs, by spec (see simtest.Open): edge sizes
 #           (0, 1, 49–51, 255–257 bytes), all-zero and one-byte runs,
-#           few-valued and text inputs, random data of many sizes, and
+#           few-valued inputs (some filling 63 to 66 of TLSH's 128 buckets),
+#           text inputs, random data of many sizes, and
 #           random data with a few edits for the pair scores
 #   ext     real PE files (starting with "MZ") outside the repository, when
 #           present: the Wine/Mono/EFI packages unpacked under /tmp/deb/y,
@@ -56,6 +57,8 @@ gens=(zero:0 zero:1 zero:2 zero:3 zero:4 zero:5 zero:6 zero:7 zero:8
 for k in 1 2 3 4 5 6 8 12 16 32; do
 	for n in 256 300 1000 10000; do gens+=(alpha:$k:$k:$n); done
 done
+# Just below and above TLSH's variety rule: 63 to 66 of 128 buckets filled.
+gens+=(few:3:300:2 few:6:300:4 few:2:300:3 few:2:300:4 few:1:300:2 few:5:300:3 few:2:300:5 few:3:300:5)
 for s in 1 2 3; do
 	for n in 1 2 3 4 5 6 7 8 9 10 20 49 50 51 100 191 192 193 255 256 257 300 383 384 385 512 1000; do
 		gens+=(rand:$s:$n)

@@ -23,6 +23,8 @@ import (
 //	rand:SEED:N     N pseudo-random bytes (splitmix64 from SEED)
 //	alpha:SEED:K:N  N pseudo-random bytes drawn from the K values 0..K-1
 //	text:SEED:N     N bytes of pseudo-random words and line breaks
+//	few:SEED:N:M    N bytes drawn from 0..2, then M pseudo-random bytes
+//	                (for inputs just below and above TLSH's variety rule)
 //	mut:SEED:N:E    rand:SEED:N with E edits (replace, insert or delete a
 //	                short run) drawn from SEED+1; N at most 64 MiB
 func Open(spec string) (io.Reader, int64, error) {
@@ -51,6 +53,9 @@ func Open(spec string) (io.Reader, int64, error) {
 		return &gen{n: int64(args[2]), state: s, next: func(st *uint64) byte { return byte(splitmix(st) % k) }}, int64(args[2]), nil
 	case f[0] == "text" && len(args) == 2:
 		return &gen{n: int64(args[1]), next: textGen(args[0])}, int64(args[1]), nil
+	case f[0] == "few" && len(args) == 3:
+		few := &gen{n: int64(args[1]), state: args[0], next: func(st *uint64) byte { return byte(splitmix(st) % 3) }}
+		return io.MultiReader(few, newRand(args[0], int64(args[2]))), int64(args[1] + args[2]), nil
 	case f[0] == "mut" && len(args) == 3 && args[1] <= 64<<20:
 		b := mutate(args[0], int(args[1]), int(args[2]))
 		return strings.NewReader(string(b)), int64(len(b)), nil
