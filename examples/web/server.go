@@ -453,11 +453,11 @@ func escapeJSONControls(b []byte) []byte {
 func needsJSONEscape(r rune) bool {
 	switch {
 	case r >= 0x80 && r <= 0x9f, // C1 controls
-		r == 0x061c,                  // Arabic letter mark
-		r == 0x200e, r == 0x200f,     // LRM, RLM
-		r >= 0x202a && r <= 0x202e,   // LRE, RLE, PDF, LRO, RLO
-		r >= 0x2066 && r <= 0x2069,   // LRI, RLI, FSI, PDI
-		r == 0xfeff:                  // BOM / zero-width no-break space
+		r == 0x061c,              // Arabic letter mark
+		r == 0x200e, r == 0x200f, // LRM, RLM
+		r >= 0x202a && r <= 0x202e, // LRE, RLE, PDF, LRO, RLO
+		r >= 0x2066 && r <= 0x2069, // LRI, RLI, FSI, PDI
+		r == 0xfeff:                // BOM / zero-width no-break space
 		return true
 	}
 	return false

@@ -204,14 +204,14 @@ func buildFilePage(d *fileData) filePageView {
 	r := d.FileReport
 	p := filePageView{Name: safe(r.File.Name), SHA256: r.Hashes.SHA256, Analysed: d.Analysed}
 
-	var vi struct{ company, product, desc, orig, fver, pver string }
+	var vi struct{ company, product, desc, orig, fver, pver, copyright string }
 	if r.VersionInfo != nil {
 		v := r.VersionInfo
-		vi.company, vi.product, vi.desc, vi.orig, vi.fver, vi.pver = v.CompanyName, v.ProductName, v.FileDescription, v.OriginalFilename, v.FileVersion, v.ProductVersion
+		vi.company, vi.product, vi.desc, vi.orig, vi.fver, vi.pver, vi.copyright = v.CompanyName, v.ProductName, v.FileDescription, v.OriginalFilename, v.FileVersion, v.ProductVersion, v.LegalCopyright
 	}
 	if r.Localized != nil && r.Localized.VersionInfo != nil {
 		v := r.Localized.VersionInfo
-		vi.company, vi.product, vi.desc, vi.orig, vi.fver, vi.pver = v.CompanyName, v.ProductName, v.FileDescription, v.OriginalFilename, v.FileVersion, v.ProductVersion
+		vi.company, vi.product, vi.desc, vi.orig, vi.fver, vi.pver, vi.copyright = v.CompanyName, v.ProductName, v.FileDescription, v.OriginalFilename, v.FileVersion, v.ProductVersion, v.LegalCopyright
 	}
 	if !d.Analysed && len(d.Records) > 0 {
 		rec := d.Records[0]
@@ -263,6 +263,7 @@ func buildFilePage(d *fileData) filePageView {
 	add(&p.Details, "Original name", vi.orig)
 	add(&p.Details, "File version", vi.fver)
 	add(&p.Details, "Product version", vi.pver)
+	add(&p.Details, "Copyright", vi.copyright)
 	if d.Analysed {
 		add(&p.Details, "Size", filerep.HumanSize(r.File.Size))
 		add(&p.Details, "Kind", string(r.File.Kind))
