@@ -17,8 +17,9 @@ import (
 // Analyze reads the file at path once and returns its report.
 //
 // Analyze always returns a report, even with an error: the report then
-// holds what could be read (for an unreadable path, only its name; for a
-// file that is not a PE, its hashes and entropy with kind "not-pe"), and
+// holds what could be read (for an unreadable path, only its name, with
+// kind "unreadable"; for a file that is not a PE, its hashes and entropy
+// with kind "not-pe"; for one cut short by ctx, file.partial), and
 // its Errors list the same problems as the returned error. Test the error
 // with errors.Is: [pe.ErrNotPE], [pe.ErrPartial], [pe.ErrPanic],
 // [fs.ErrNotExist], [ErrNotRegular], [ErrShortRead], [ErrSizeUnknown], or
@@ -113,7 +114,8 @@ func analyzeInMemory(ctx context.Context, rep *FileReport, b []byte, c *config) 
 func newReport(path string) *FileReport {
 	return &FileReport{
 		Schema: Schema,
-		File:   FileInfo{Name: filepath.Base(filepath.ToSlash(path)), Path: path, Kind: pe.KindNotPE},
+		// Unreadable until its bytes are read: setPE then says what it is.
+		File: FileInfo{Name: filepath.Base(filepath.ToSlash(path)), Path: path, Kind: pe.KindUnreadable},
 	}
 }
 

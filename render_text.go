@@ -4,54 +4,54 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/filerep/filerep/internal/textsafe"
+	"github.com/filerep/filerep/pe"
 	"github.com/filerep/filerep/pe/rsrc"
 	"github.com/filerep/filerep/stats"
 )
 
-// WriteText writes the report as text laid out like a file-reputation web
-// page: the file's name and hashes, then Details, Digital DNA, sections,
-// anomalies and errors. Blocks without data are left out.
+// TextOption configures [FileReport.WriteText].
+type TextOption func(*textConfig)
+
+type textConfig struct {
+	lang string
+}
+
+// TextLanguage is the reader's UI language (a BCP 47 tag such as "fr-FR"):
+// the crowd telemetry's localized strings (a service's display name and
+// description) are shown in it when the summary has them. The file's own
+// localized strings follow [WithLanguage], which chose them at analysis.
+func TextLanguage(tag string) TextOption { return func(c *textConfig) { c.lang = tag } }
+
+// WriteText writes the report as text laid out like the seed
+// file-reputation page, in its order: the file's name, "<description> by
+// <publisher>" and hashes; "Should I block it?" with the verdict and its
+// reasons; additional versions and relationships; the evidence statement
+// and "What is <name>?"; "About <name> (from <publisher>)"; Details (with
+// the typical path); Digital DNA; Behaviors; the crowd statistics; then
+// the technical sections (signature, sections, more details, MUI,
+// anomalies, errors). Blocks without data are left out.
 //
 // Every string that comes from the file, the knowledge base or the crowd
 // (names, paths, version strings, signer subjects, reasons, …) is printed
 // with its control characters, bidi overrides and invalid UTF-8 escaped
 // ("\x1b", "\u202e"), so that a file cannot rewrite the terminal or forge
 // a row; the JSON form keeps the original strings.
-func (r *FileReport) WriteText(w io.Writer) error {
+func (r *FileReport) WriteText(w io.Writer, opts ...TextOption) error {
+	var cfg textConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
 	bw := bufio.NewWriter(w)
 	safe := textsafe.String
 	// row escapes its value: every row's value may hold file strings.
 	row := func(k, v string) { fmt.Fprintf(bw, "| %s: | %s |\n", k, safe(v)) }
 
-	if v := r.Verdict; v != nil {
-		fmt.Fprintln(bw, "Should I block it?")
-		fmt.Fprintf(bw, "%s (score %d/100)\n", safe(v.Summary), v.Score)
-		for _, rs := range v.Reasons {
-			fmt.Fprintf(bw, "  %+d %s: %s\n", rs.Weight, safe(rs.Signal), safe(rs.Detail))
-		}
-		fmt.Fprintln(bw)
-	}
-	if len(r.AdditionalVersions) > 0 {
-		fmt.Fprintln(bw, "Additional versions")
-		for _, v := range r.AdditionalVersions {
-			fmt.Fprintf(bw, "- %s %s\n", safe(v.Version), safe(v.SHA256))
-		}
-		fmt.Fprintln(bw)
-	}
-	if rel := r.Relationships; rel != nil {
-		fmt.Fprintln(bw, "Relationships")
-		if len(rel.Parents) > 0 {
-			fmt.Fprintf(bw, "- started by %s\n", textsafe.Join(rel.Parents, ", "))
-		}
-		if len(rel.Modules) > 0 {
-			fmt.Fprintf(bw, "- loads %s\n", textsafe.Join(rel.Modules, ", "))
-		}
-		fmt.Fprintln(bw)
-	}
-	fmt.Fprintln(bw, safe(r.File.Name))
 	// Like Windows, show the version strings of the satellite in the
 	// chosen language when there is one (the JSON has both).
 	var vi *rsrc.VersionSummary
@@ -61,19 +61,76 @@ func (r *FileReport) WriteText(w io.Writer) error {
 	if r.Localized != nil && r.Localized.VersionInfo != nil {
 		vi = r.Localized.VersionInfo
 	}
+	var company, description string
 	if vi != nil {
-		if line := titleLine(vi.FileDescription, vi.CompanyName); line != "" {
-			fmt.Fprintln(bw, safe(line))
-		}
-		if vi.FileVersion != "" {
-			row("Version", vi.FileVersion)
+		company, description = vi.CompanyName, vi.FileDescription
+	}
+
+	// The page's head: name, "X by Publisher", version and hashes.
+	fmt.Fprintln(bw, safe(r.File.Name))
+	if line := titleLine(description, company); line != "" {
+		fmt.Fprintln(bw, safe(line))
+	}
+	if vi != nil && vi.FileVersion != "" {
+		row("Version", vi.FileVersion)
+	}
+	for _, h := range [][2]string{{"MD5", r.Hashes.MD5}, {"SHA1", r.Hashes.SHA1}, {"SHA256", r.Hashes.SHA256}, {"BLAKE3", r.Hashes.BLAKE3}} {
+		if h[1] != "" {
+			row(h[0], h[1])
 		}
 	}
-	if r.Hashes.MD5 != "" {
-		row("MD5", r.Hashes.MD5)
-		row("SHA1", r.Hashes.SHA1)
-		row("SHA256", r.Hashes.SHA256)
-		row("BLAKE3", r.Hashes.BLAKE3)
+	switch {
+	case r.File.Kind == pe.KindUnreadable && r.File.Partial:
+		fmt.Fprintln(bw, "Not analysed: the time allowed ran out before the file was read and parsed.")
+	case r.File.Kind == pe.KindUnreadable:
+		fmt.Fprintln(bw, "Not analysed: the file could not be read (see Errors).")
+	case r.File.Partial:
+		fmt.Fprintln(bw, "Partial report: the time allowed ran out before the analysis was complete.")
+	}
+
+	if v := r.Verdict; v != nil {
+		fmt.Fprintln(bw, "\nShould I block it?")
+		fmt.Fprintf(bw, "%s (score %d/100)\n", safe(v.Summary), v.Score)
+		for _, rs := range v.Reasons {
+			fmt.Fprintf(bw, "  %+d %s: %s\n", rs.Weight, safe(rs.Signal), safe(rs.Detail))
+		}
+	}
+	if len(r.AdditionalVersions) > 0 {
+		fmt.Fprintln(bw, "\nAdditional versions")
+		for _, v := range r.AdditionalVersions {
+			fmt.Fprintf(bw, "- %s %s\n", safe(v.Version), safe(v.SHA256))
+		}
+	}
+	if rel := r.Relationships; rel != nil {
+		fmt.Fprintln(bw, "\nRelationships")
+		if len(rel.Parents) > 0 {
+			fmt.Fprintf(bw, "- started by %s\n", textsafe.Join(rel.Parents, ", "))
+		}
+		if len(rel.Modules) > 0 {
+			fmt.Fprintf(bw, "- loads %s\n", textsafe.Join(rel.Modules, ", "))
+		}
+	}
+
+	statement := ""
+	if r.Verdict != nil {
+		statement = r.Verdict.Statement
+	}
+	what := r.whatIs(vi, cfg.lang)
+	if statement != "" || what != "" {
+		fmt.Fprintln(bw)
+		if statement != "" {
+			fmt.Fprintln(bw, safe(statement))
+		}
+		if what != "" {
+			fmt.Fprintf(bw, "What is %s?\n%s\n", safe(r.File.Name), safe(what))
+		}
+	}
+	if about := aboutText(vi); about != "" {
+		head := "About " + r.File.Name
+		if c := shortCompany(company); c != "" {
+			head += " (from " + c + ")"
+		}
+		fmt.Fprintf(bw, "\n%s\n“%s”\n", safe(head), safe(about))
 	}
 
 	fmt.Fprintln(bw, "\nDetails")
@@ -83,6 +140,20 @@ func (r *FileReport) WriteText(w io.Writer) error {
 			{"Publisher", vi.CompanyName},
 			{"Product name", vi.ProductName},
 			{"Description", vi.FileDescription},
+		} {
+			if kv[1] != "" {
+				row(kv[0], kv[1])
+			}
+		}
+	}
+	if r.TypicalPath != "" {
+		row("Typical file path", r.TypicalPath)
+	}
+	if r.File.HostPath != "" {
+		row("Path on its host", r.File.HostPath)
+	}
+	if vi != nil {
+		for _, kv := range [][2]string{
 			{"Original name", vi.OriginalFilename},
 			{"File version", vi.FileVersion},
 			{"Product version", vi.ProductVersion},
@@ -92,15 +163,6 @@ func (r *FileReport) WriteText(w io.Writer) error {
 			}
 		}
 	}
-	if r.Verdict != nil && r.Verdict.Statement != "" {
-		fmt.Fprintln(bw, safe(r.Verdict.Statement))
-	}
-	if r.File.HostPath != "" {
-		row("Path on its host", r.File.HostPath)
-	}
-	if r.TypicalPath != "" {
-		row("Typical file path", r.TypicalPath)
-	}
 	if r.Localized != nil {
 		row("Localized from", fmt.Sprintf("%s (%s)", r.Localized.SatellitePath, r.Localized.Language))
 	}
@@ -108,29 +170,6 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		row("Size", HumanSize(r.File.Size))
 	}
 	row("Kind", string(r.File.Kind))
-	if r.Hashes.Imphash != "" {
-		row("Imphash", r.Hashes.Imphash)
-	}
-	if r.Hashes.RichHeaderHash != "" {
-		row("Rich header hash", r.Hashes.RichHeaderHash)
-	}
-	if r.Hashes.Authentihash != "" {
-		row("Authentihash", r.Hashes.Authentihash)
-	}
-	if m := r.MUI; m != nil {
-		fmt.Fprintln(bw, "\nMUI")
-		row("File type", fmt.Sprintf("%s (0x%x)", m.FileType, m.FileTypeID))
-		if m.Language != "" {
-			row("Language", m.Language)
-		}
-		if m.FallbackLanguage != "" {
-			row("Fallback language", m.FallbackLanguage)
-		}
-		if m.SatellitePath != "" {
-			row("Satellite", m.SatellitePath)
-		}
-		row("Checksum", m.Checksum)
-	}
 
 	if d := r.DNA; d != nil {
 		fmt.Fprintln(bw, "\nDigital DNA")
@@ -185,6 +224,30 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		}
 	}
 
+	if r.Telemetry != nil {
+		fmt.Fprintln(bw)
+		product := r.File.Name
+		if description != "" {
+			product = description
+		}
+		topts := []stats.TextOption{stats.WithProduct(product)}
+		if cfg.lang != "" {
+			topts = append(topts, stats.WithLocale(cfg.lang))
+		}
+		if err := stats.WriteText(bw, r.Telemetry, topts...); err != nil {
+			return err
+		}
+	}
+
+	r.writeTechnical(bw, row)
+	return bw.Flush()
+}
+
+// writeTechnical writes the sections after the page's: the signature,
+// more details, the section table, the MUI configuration, anomalies and
+// errors.
+func (r *FileReport) writeTechnical(bw *bufio.Writer, row func(k, v string)) {
+	safe := textsafe.String
 	if sg := r.Signature; sg != nil {
 		fmt.Fprintln(bw, "\nDigital signature")
 		switch {
@@ -223,6 +286,16 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		}
 		if sg.CatalogDetail != "" {
 			row("Catalog", sg.CatalogDetail)
+		} else if sg.CatalogStatus != "" {
+			row("Catalog", sg.CatalogStatus)
+		}
+	}
+
+	if len(r.Sections) > 0 {
+		fmt.Fprintln(bw, "\nSections")
+		fmt.Fprintln(bw, "| Name | Virtual address | Virtual size | Raw size | Flags | Entropy |")
+		for _, s := range r.Sections {
+			fmt.Fprintf(bw, "| %s | 0x%x | 0x%x | 0x%x | %s | %.6f |\n", safe(s.Name), s.VirtualAddress, s.VirtualSize, s.RawSize, safe(s.Flags), s.Entropy)
 		}
 	}
 
@@ -232,6 +305,15 @@ func (r *FileReport) WriteText(w io.Writer) error {
 			row("Compiled", p.Timestamp)
 		}
 		row("Linker version", p.LinkerVersion)
+		if r.Hashes.Imphash != "" {
+			row("Imphash", r.Hashes.Imphash)
+		}
+		if r.Hashes.RichHeaderHash != "" {
+			row("Rich header hash", r.Hashes.RichHeaderHash)
+		}
+		if r.Hashes.Authentihash != "" {
+			row("Authentihash", r.Hashes.Authentihash)
+		}
 		if p.Imports != nil {
 			row("Imports", fmt.Sprintf("%d functions from %d DLLs", p.Imports.FunctionCount, p.Imports.DLLCount))
 		}
@@ -257,13 +339,21 @@ func (r *FileReport) WriteText(w io.Writer) error {
 		}
 	}
 
-	if len(r.Sections) > 0 {
-		fmt.Fprintln(bw, "\nSections")
-		fmt.Fprintln(bw, "| Name | Virtual address | Virtual size | Raw size | Flags | Entropy |")
-		for _, s := range r.Sections {
-			fmt.Fprintf(bw, "| %s | 0x%x | 0x%x | 0x%x | %s | %.6f |\n", safe(s.Name), s.VirtualAddress, s.VirtualSize, s.RawSize, safe(s.Flags), s.Entropy)
+	if m := r.MUI; m != nil {
+		fmt.Fprintln(bw, "\nMUI")
+		row("File type", fmt.Sprintf("%s (0x%x)", m.FileType, m.FileTypeID))
+		if m.Language != "" {
+			row("Language", m.Language)
 		}
+		if m.FallbackLanguage != "" {
+			row("Fallback language", m.FallbackLanguage)
+		}
+		if m.SatellitePath != "" {
+			row("Satellite", m.SatellitePath)
+		}
+		row("Checksum", m.Checksum)
 	}
+
 	list := func(title string, items []string) {
 		if len(items) == 0 {
 			return
@@ -275,17 +365,134 @@ func (r *FileReport) WriteText(w io.Writer) error {
 	}
 	list("Anomalies", r.Anomalies)
 	list("Errors", r.Errors)
-	if r.Telemetry != nil {
-		fmt.Fprintln(bw)
-		product := r.File.Name
-		if vi != nil && vi.FileDescription != "" {
-			product = vi.FileDescription
-		}
-		if err := stats.WriteText(bw, r.Telemetry, stats.WithProduct(product)); err != nil {
-			return err
+}
+
+// whatIs is the "What is <name>?" paragraph: what the file does, from the
+// crowd's service description in the reader's language when there is one
+// ("The Application Layer Gateway Service provides support for …"), else
+// from the version strings ("alg.exe is Application Layer Gateway Service,
+// part of Microsoft® Windows® Operating System."). "" when nothing says.
+func (r *FileReport) whatIs(vi *rsrc.VersionSummary, lang string) string {
+	desc, product := "", ""
+	if vi != nil {
+		desc, product = strings.TrimSpace(vi.FileDescription), strings.TrimSpace(vi.ProductName)
+	}
+	if t := r.Telemetry; t != nil && t.Process != nil && t.Process.Service != nil {
+		if text, locale, ok := pickLocale(t.Process.Service.Description, lang); ok && text != "" {
+			text = sentence(text)
+			if desc != "" && isEnglish(locale) && startsWithVerb(text) {
+				// "Provides support …" reads as the file's own predicate.
+				return "The " + strings.TrimPrefix(desc, "The ") + " " + lowerFirst(text)
+			}
+			return text
 		}
 	}
-	return bw.Flush()
+	switch {
+	case desc != "" && product != "" && !strings.EqualFold(desc, product):
+		return fmt.Sprintf("%s is %s, part of %s.", r.File.Name, desc, product)
+	case desc != "":
+		return fmt.Sprintf("%s is %s.", r.File.Name, desc)
+	}
+	return ""
+}
+
+// aboutText is the "About" paragraph, built from the version strings (of
+// the satellite in the chosen language, when there is one): the
+// description, the product, the version and the copyright.
+func aboutText(vi *rsrc.VersionSummary) string {
+	if vi == nil {
+		return ""
+	}
+	var parts []string
+	desc, product := strings.TrimSpace(vi.FileDescription), strings.TrimSpace(vi.ProductName)
+	switch {
+	case desc != "" && product != "" && !strings.EqualFold(desc, product):
+		parts = append(parts, fmt.Sprintf("%s is part of %s", desc, product))
+	case desc != "":
+		parts = append(parts, desc)
+	case product != "":
+		parts = append(parts, product)
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	if v := strings.TrimSpace(vi.ProductVersion); v != "" {
+		parts[0] += ", version " + v
+	}
+	parts[0] = sentence(parts[0])
+	if c := strings.TrimSpace(vi.LegalCopyright); c != "" {
+		parts = append(parts, sentence(c))
+	}
+	return strings.Join(parts, " ")
+}
+
+// pickLocale returns the string of m for the reader's language (the tag,
+// then its primary language), else for the locale most participants
+// reported, with its locale.
+func pickLocale(m map[string]stats.Mode, lang string) (string, string, bool) {
+	if len(m) == 0 {
+		return "", "", false
+	}
+	if lang != "" {
+		if v, ok := m[lang]; ok {
+			return v.Value, lang, true
+		}
+		base, _, _ := strings.Cut(lang, "-")
+		for l, v := range sortedLocales(m) {
+			if b, _, _ := strings.Cut(l, "-"); strings.EqualFold(b, base) {
+				return v.Value, l, true
+			}
+		}
+	}
+	best := ""
+	for l := range sortedLocales(m) {
+		if best == "" || m[l].Participants > m[best].Participants {
+			best = l
+		}
+	}
+	return m[best].Value, best, true
+}
+
+// sortedLocales yields m's entries in locale order, so that choices are
+// the same from run to run.
+func sortedLocales(m map[string]stats.Mode) func(yield func(string, stats.Mode) bool) {
+	return func(yield func(string, stats.Mode) bool) {
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			if !yield(k, m[k]) {
+				return
+			}
+		}
+	}
+}
+
+func isEnglish(locale string) bool {
+	return locale == "en" || strings.HasPrefix(locale, "en-") || locale == "und"
+}
+
+// startsWithVerb reports a description written as a predicate, as
+// Windows service descriptions are ("Provides …", "Manages …").
+func startsWithVerb(s string) bool {
+	w, _, _ := strings.Cut(s, " ")
+	return len(w) > 2 && strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && unicode.IsUpper([]rune(w)[0])
+}
+
+func lowerFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// sentence trims s and ends it with a full stop.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s != "" && !strings.HasSuffix(s, ".") && !strings.HasSuffix(s, "!") && !strings.HasSuffix(s, "?") {
+		s += "."
+	}
+	return s
 }
 
 // HumanSize formats a byte count the way the report page does:
@@ -323,10 +530,7 @@ func groupDigits(n int64) string {
 // with the publisher's legal suffix dropped ("Microsoft Corporation" →
 // "Microsoft").
 func titleLine(desc, company string) string {
-	company = strings.TrimSpace(company)
-	for _, suf := range []string{" Corporation", " Corp.", " Inc.", " Ltd.", " GmbH", " LLC"} {
-		company = strings.TrimSuffix(company, suf)
-	}
+	company = shortCompany(company)
 	switch {
 	case desc != "" && company != "":
 		return desc + " by " + company
@@ -334,4 +538,14 @@ func titleLine(desc, company string) string {
 		return desc
 	}
 	return ""
+}
+
+// shortCompany drops a company's legal suffix, as the page's headings do
+// ("Microsoft Corporation" → "Microsoft").
+func shortCompany(company string) string {
+	company = strings.TrimSpace(company)
+	for _, suf := range []string{" Corporation", " Corp.", " Corp", " Inc.", " Inc", " Ltd.", " Ltd", " GmbH", " LLC", " AG", " S.A."} {
+		company = strings.TrimSuffix(company, suf)
+	}
+	return strings.TrimRight(company, ", ")
 }

@@ -160,6 +160,11 @@ const (
 	KindEFI    Kind = "efi"
 	KindMUI    Kind = "mui"
 	KindNotPE  Kind = "not-pe"
+	// KindUnreadable is a file whose bytes could not be read: a missing
+	// path, one that is not a regular file, a read error, or a deadline
+	// that ended before its bytes were read or parsed. Unlike not-pe it
+	// says nothing about what the file is.
+	KindUnreadable Kind = "unreadable"
 )
 
 // Section characteristics used by this package (IMAGE_SCN_*).

@@ -59,6 +59,12 @@ var signals = []signal{
 		}
 		return "", false
 	}},
+	{name: "not-executable", weight: 0, eval: func(e *env) (string, bool) {
+		if e.executable() {
+			return "", false
+		}
+		return "not a Windows executable (no PE image): Windows does not run it as a program, so signatures and program facts do not apply; only its hashes bear on its reputation", true
+	}},
 	{name: "signature-trusted-publisher", weight: 40, effect: effectAnchor, eval: func(e *env) (string, bool) {
 		if !e.validSignature() {
 			return "", false
@@ -187,7 +193,7 @@ var signals = []signal{
 		return "", false
 	}},
 	{name: "high-entropy", weight: -10, eval: func(e *env) (string, bool) {
-		if e.s.Entropy >= e.pol.HighEntropy && e.s.Installer == "" && !e.s.Packed {
+		if e.executable() && e.s.Entropy >= e.pol.HighEntropy && e.s.Installer == "" && !e.s.Packed {
 			return fmt.Sprintf("whole-file entropy %.2f bits per byte: compressed or encrypted content", e.s.Entropy), true
 		}
 		return "", false
@@ -221,7 +227,7 @@ var signals = []signal{
 		return "", false
 	}},
 	{name: "unsigned", weight: 0, eval: func(e *env) (string, bool) {
-		if e.s.Signature.Present || len(e.catalogs) > 0 {
+		if e.s.Signature.Present || len(e.catalogs) > 0 || !e.executable() {
 			return "", false
 		}
 		if n := e.obs.CatalogsSearched; n > 0 {
@@ -235,6 +241,12 @@ var signals = []signal{
 var riskyBehaviors = map[string]bool{
 	"process-injection": true, "keylogging": true, "anti-debug": true,
 	"driver-load": true, "input-hook": true,
+}
+
+// executable reports whether the subject is a PE image (any kind but
+// not-pe; a hand-built Subject without a kind counts as one).
+func (e *env) executable() bool {
+	return e.s.Kind != "not-pe"
 }
 
 func (e *env) validSignature() bool {
