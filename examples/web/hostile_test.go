@@ -96,11 +96,11 @@ func TestHostileStrings(t *testing.T) {
 	// The strings are there, escaped, in HTML text …
 	for _, want := range []string{
 		"&lt;script&gt;alert(&#34;company&#34;)&lt;/script&gt;", // CompanyName
-		"&#34;&gt;&lt;img src=x onerror=alert(1)&gt;",            // FileDescription
-		"&lt;/svg&gt;&lt;svg onload=alert(2)&gt;",                // ProductName
-		"&lt;script&gt;alert(&#39;os&#39;)&lt;/script&gt;",       // telemetry OS
-		"&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;",           // service name
-		"&lt;svg onload=alert(4)&gt;.dll",                        // module name
+		"&#34;&gt;&lt;img src=x onerror=alert(1)&gt;",           // FileDescription
+		"&lt;/svg&gt;&lt;svg onload=alert(2)&gt;",               // ProductName
+		"&lt;script&gt;alert(&#39;os&#39;)&lt;/script&gt;",      // telemetry OS
+		"&lt;/title&gt;&lt;script&gt;x&lt;/script&gt;",          // service name
+		"&lt;svg onload=alert(4)&gt;.dll",                       // module name
 	} {
 		assert.Contains(t, page, want)
 	}
