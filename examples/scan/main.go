@@ -1,13 +1,16 @@
 // Command scan analyses every regular file under the given folders and
-// writes one JSON report per line (JSON Lines) to stdout or -o FILE.
+// writes one JSON report per line (JSON Lines) to stdout or -o FILE. Run
+// it with -h for the manual.
 //
-//	go run ./examples/scan [-o reports.jsonl] [-resume] [-workers N] [-ordered] DIR...
+//	go run ./examples/scan [-o reports.jsonl [-resume]] [-workers N] [-ordered] DIR...
 //
-// It does not follow symbolic links. On a terminal, stderr shows a
-// progress bar with files/s and MB/s; a closing summary follows (files, PE
-// and not-PE, errors, wall time, MB/s). Ctrl-C stops it promptly and
-// leaves a complete, valid JSONL of the files done; -resume then skips the
-// files already in the output.
+// It does not follow symbolic links. A walk ahead of the work counts the
+// files and bytes; on a terminal, stderr shows files done of that total,
+// bytes, rate, time left and failures (never when the JSON goes to the
+// same terminal). A closing summary counts the files, what was skipped
+// and why (FIFO, socket, device, symlink, unreadable). Ctrl-C stops it
+// promptly with exit status 130 and leaves a complete, valid JSONL of the
+// files done; -resume then skips the files already in the output.
 package main
 
 import (
@@ -20,73 +23,117 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/filerep/filerep"
 	"github.com/filerep/filerep/hash"
+	"github.com/filerep/filerep/internal/cli"
 	"github.com/filerep/filerep/internal/textsafe"
 	"github.com/filerep/filerep/pe"
-	"github.com/schollz/progressbar/v3"
-	"golang.org/x/term"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Stdout, os.Stderr))
+	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-// summary is what the closing line reports.
+// manual is scan's -h text.
+var manual = cli.Manual{
+	Synopsis: `usage: scan [-o OUT.jsonl [-resume]] [-workers N] [-ordered] [-fast]
+            [-hashes LIST|all] [-q] DIR...`,
+	About: `Analyses every regular file under each DIR (a FILE works too) and writes one
+filerep report per line (JSON Lines, docs/report.md) to stdout or -o. Symbolic
+links are not followed; FIFOs, sockets, devices and symlinks are skipped and
+counted. On a terminal, stderr shows the progress: files done of the total a
+quick walk ahead has found, bytes, rate, time left and failures. A summary
+closes the run (files, PE and not PE, failures, what was skipped and why).`,
+	After: `Output: JSON Lines, one report object a line, e.g.
+  {"schema":"filerep/v1","file":{"name":"a.dll","path":"w/a.dll","size":59392,"kind":"dll"},…}
+  A file that could not be read has kind "unreadable" and is named on stderr.
+-resume reads an existing -o file (the same JSON Lines), drops a last line
+cut short, skips the files it already holds and appends the others.
+
+Examples:
+  scan -o reports.jsonl /mnt/c/Windows/System32
+  scan -o reports.jsonl -resume /mnt/c/Windows/System32    # after Ctrl-C
+  scan -fast -hashes sha256 -q ~/Downloads | jq -r '.file.path + " " + .verdict.level'
+
+` + cli.ExitCodesHelp,
+}
+
+// options are scan's flags.
+type options struct {
+	out, hashes                  string
+	resume, ordered, fast, quiet bool
+	workers                      int
+}
+
+// newFlags returns scan's flag set, bound to o.
+func newFlags(o *options) *flag.FlagSet {
+	fl := flag.NewFlagSet("scan", flag.ContinueOnError)
+	fl.StringVar(&o.out, "o", "", "write JSON Lines to this `file` instead of stdout")
+	fl.BoolVar(&o.resume, "resume", false, "with -o: skip the files already in the output and append")
+	fl.IntVar(&o.workers, "workers", 0, "files analysed at once (default: the number of CPUs)")
+	fl.BoolVar(&o.ordered, "ordered", false, "write reports in walk order")
+	fl.BoolVar(&o.fast, "fast", false, "parse only headers and sections")
+	fl.BoolVar(&o.quiet, "q", false, "no progress and no summary (failures are still named)")
+	fl.StringVar(&o.hashes, "hashes", "all", "digests to compute: a comma-separated list of md5, sha1, sha256, blake3, or all")
+	return fl
+}
+
+// prog is the prefix of every stderr line.
+const prog = "scan"
+
+// summary is what the closing lines report.
 type summary struct {
-	Files, PE, NotPE, Errors, Skipped int
+	Files, PE, NotPE, Failed, Resumed int
 	Bytes                             int64
 	Wall                              time.Duration
+	Skipped                           map[string]int
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	fl := flag.NewFlagSet("scan", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	out := fl.String("o", "", "write JSON Lines to this file instead of stdout")
-	resume := fl.Bool("resume", false, "with -o: skip files already in the output and append")
-	workers := fl.Int("workers", 0, "files analysed at once (default: the number of CPUs)")
-	ordered := fl.Bool("ordered", false, "write reports in walk order")
-	fast := fl.Bool("fast", false, "parse only headers and sections")
-	quiet := fl.Bool("q", false, "no progress bar and no summary")
-	hashes := fl.String("hashes", "all", "digests to compute: a comma-separated list of md5, sha1, sha256, blake3, or all")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: scan [-o FILE [-resume]] [-workers N] [-ordered] [-fast] [-hashes LIST|all] [-q] DIR...")
-		fl.PrintDefaults()
+	var o options
+	fl := newFlags(&o)
+	if code, ok := cli.Parse(fl, args, manual, stdout, stderr); !ok {
+		return code
 	}
-	if err := fl.Parse(args); err != nil {
-		return 2
+	usage := func(format string, a ...any) int {
+		return cli.UsageError(stderr, prog, manual, textsafe.String(fmt.Sprintf(format, a...)))
 	}
-	digests, err := hash.ParseDigests(*hashes)
+	digests, err := hash.ParseDigests(o.hashes)
 	if err != nil {
-		fmt.Fprintln(stderr, "scan: -hashes:", err)
-		return 2
+		return usage("-hashes: %v", err)
 	}
-	if fl.NArg() == 0 || (*resume && *out == "") {
-		fl.Usage()
-		return 2
+	switch {
+	case fl.NArg() == 0:
+		return usage("no DIR given")
+	case o.resume && o.out == "":
+		return usage("-resume needs -o FILE")
+	case o.workers < 0:
+		return usage("-workers %d: want 0 (the number of CPUs) or more", o.workers)
 	}
 
 	done := map[string]bool{}
 	w := stdout
-	if *out != "" {
+	if o.out != "" {
 		flags := os.O_CREATE | os.O_WRONLY | os.O_TRUNC
-		if *resume {
-			var err error
-			if done, err = readDone(*out); err != nil {
-				fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error()))
-				return 1
+		if o.resume {
+			if done, err = readDone(o.out); err != nil {
+				return usage("-o: %v", err)
 			}
 			flags = os.O_CREATE | os.O_WRONLY | os.O_APPEND
 		}
-		f, err := os.OpenFile(*out, flags, 0o644)
+		f, err := os.OpenFile(o.out, flags, 0o644)
 		if err != nil {
-			fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error()))
-			return 1
+			return usage("-o: %v", err)
 		}
 		defer f.Close()
 		w = f
@@ -94,16 +141,36 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	bw := bufio.NewWriterSize(w, 1<<16)
 	defer bw.Flush()
 
-	var sum summary
-	walkErrs := 0
-	paths := filerep.WalkFiles(fl.Args(), func(p string, err error) {
-		walkErrs++
-		fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error())) // paths may hold terminal controls
+	// The progress line is drawn on stderr when it is a terminal, unless
+	// the JSON goes to the same screen.
+	var (
+		bar   *progress
+		sayMu sync.Mutex // the walk reports from its own goroutine
+	)
+	say := func(format string, a ...any) {
+		sayMu.Lock()
+		defer sayMu.Unlock()
+		if bar != nil {
+			bar.printf(format, a...)
+			return
+		}
+		fmt.Fprintf(stderr, format, a...)
+	}
+	var walkFailed atomic.Int64
+	wk := startWalk(ctx, fl.Args(), func(p string, err error) {
+		walkFailed.Add(1)
+		say("%s: %s\n", prog, textsafe.String(err.Error())) // paths may hold terminal controls
 	})
+	if !o.quiet && cli.IsTerminal(stderr) && (o.out != "" || !cli.IsTerminal(stdout)) {
+		sayMu.Lock()
+		bar = startProgress(stderr, wk, 200*time.Millisecond)
+		sayMu.Unlock()
+	}
+	sum := summary{}
 	todo := func(yield func(string) bool) {
-		for p := range paths {
+		for p := range wk.files {
 			if done[p] {
-				sum.Skipped++
+				sum.Resumed++
 				continue
 			}
 			if !yield(p) {
@@ -112,21 +179,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 	}
 
-	opts := []filerep.Option{filerep.WithOrdered(*ordered), filerep.WithFast(*fast), filerep.WithHashes(digests)}
-	if *workers > 0 {
-		opts = append(opts, filerep.WithWorkers(*workers))
+	opts := []filerep.Option{filerep.WithOrdered(o.ordered), filerep.WithFast(o.fast), filerep.WithHashes(digests)}
+	if o.workers > 0 {
+		opts = append(opts, filerep.WithWorkers(o.workers))
 	}
-	var bar *progressbar.ProgressBar
-	if f, ok := stderr.(*os.File); ok && !*quiet && term.IsTerminal(int(f.Fd())) {
-		bar = progressbar.NewOptions64(-1,
-			progressbar.OptionSetWriter(stderr),
-			progressbar.OptionShowBytes(true),
-			progressbar.OptionShowCount(),
-			progressbar.OptionSetDescription("scanning"),
-			progressbar.OptionThrottle(100*time.Millisecond),
-			progressbar.OptionClearOnFinish())
-	}
-
 	start := time.Now()
 	enc := json.NewEncoder(bw)
 	enc.SetEscapeHTML(false)
@@ -135,45 +191,74 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			continue // cut short by Ctrl-C: not a result, left for -resume
 		}
 		if err := enc.Encode(r.Report); err != nil { // one whole line per report
-			fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error()))
-			return 1
+			say("%s: writing: %s\n", prog, textsafe.String(err.Error()))
+			return cli.ExitFailed
 		}
+		rep := r.Report
 		sum.Files++
-		sum.Bytes += r.Report.File.Size
+		sum.Bytes += rep.File.Size
+		bad := rep.File.Kind == pe.KindUnreadable || rep.File.Partial
 		switch {
-		case r.Report.File.Kind == pe.KindNotPE:
+		case bad:
+			sum.Failed++
+			say("%s: %s: %s\n", prog, textsafe.String(rep.File.Path), textsafe.String(strings.Join(rep.Errors, "; ")))
+		case rep.File.Kind == pe.KindNotPE:
 			sum.NotPE++
 		default:
 			sum.PE++
 		}
-		if r.Err != nil && !errors.Is(r.Err, pe.ErrNotPE) {
-			sum.Errors++
-		}
 		if bar != nil {
-			_ = bar.Add64(r.Report.File.Size)
+			bar.add(rep.File.Size, bad)
 		}
 	}
-	if err := bw.Flush(); err != nil {
-		fmt.Fprintln(stderr, "scan:", textsafe.String(err.Error()))
-		return 1
-	}
+	flushErr := bw.Flush()
 	sum.Wall = time.Since(start)
+	wk.wait() // ends soon after ctx does
+	sum.Skipped = wk.skips()
 	if bar != nil {
-		_ = bar.Finish()
+		bar.stop()
 	}
-	if !*quiet {
-		mb := float64(sum.Bytes) / 1e6
-		fmt.Fprintf(stderr, "scan: %d files (%d PE, %d not PE, %d with errors, %d skipped), %.1f MB in %v: %.1f files/s, %.1f MB/s\n",
-			sum.Files, sum.PE, sum.NotPE, sum.Errors, sum.Skipped, mb, sum.Wall.Round(time.Millisecond),
-			float64(sum.Files)/sum.Wall.Seconds(), mb/sum.Wall.Seconds())
-		if ctx.Err() != nil {
-			fmt.Fprintln(stderr, "scan: interrupted; the output holds every file done (use -resume to go on)")
-		}
+	if flushErr != nil {
+		fmt.Fprintf(stderr, "%s: writing: %s\n", prog, textsafe.String(flushErr.Error()))
+		return cli.ExitFailed
 	}
-	if walkErrs > 0 {
-		return 1
+	if !o.quiet {
+		fmt.Fprintln(stderr, sum.String())
 	}
-	return 0
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintf(stderr, "%s: interrupted; the output holds every file done (run again with -o and -resume to go on)\n", prog)
+		return cli.ExitInterrupted
+	case walkFailed.Load() > 0 || sum.Failed > 0:
+		return cli.ExitFailed
+	}
+	return cli.ExitOK
+}
+
+// String is the closing summary: "scan: 5 files (4 PE, 1 not PE, 0
+// failed), 1.2 MB in 3ms: 1700.0 files/s, 410.2 MB/s; skipped 2: 1
+// FIFO, 1 symlink".
+func (s summary) String() string {
+	mb := float64(s.Bytes) / 1e6
+	secs := max(s.Wall.Seconds(), 1e-9)
+	line := fmt.Sprintf("%s: %d files (%d PE, %d not PE, %d failed), %.1f MB in %v: %.1f files/s, %.1f MB/s",
+		prog, s.Files, s.PE, s.NotPE, s.Failed, mb, s.Wall.Round(time.Millisecond), float64(s.Files)/secs, mb/secs)
+	var parts []string
+	n := 0
+	for r, c := range s.Skipped {
+		parts = append(parts, fmt.Sprintf("%d %s", c, r))
+		n += c
+	}
+	slices.Sort(parts)
+	if n > 0 {
+		line += fmt.Sprintf("; skipped %d: %s", n, strings.Join(parts, ", "))
+	} else {
+		line += "; skipped 0"
+	}
+	if s.Resumed > 0 {
+		line += fmt.Sprintf("; %d already in the output", s.Resumed)
+	}
+	return line
 }
 
 // readDone returns the paths already reported in a JSONL output. A last
