@@ -18,8 +18,11 @@
 // Files are read in parallel (one aggregator each, merged at the end), which
 // gives the same summaries as reading them one after another. Rejected
 // samples are reported on standard error with their line numbers (the first
-// -show of them) and counted in the summaries. A progress line is shown on
-// standard error while reading when it is a terminal.
+// -show of them), counted by reason on standard error and in the summaries;
+// a run where no sample was accepted exits 1. A progress line is shown on
+// standard error while reading when it is a terminal. Exit codes: 0, 1
+// (an input could not be read, or no sample was accepted), 2 (usage,
+// found before any work), 130 (Ctrl-C). Run it with -h for the manual.
 package main
 
 import (
@@ -39,6 +42,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/filerep/filerep/internal/cli"
+	"github.com/filerep/filerep/internal/textsafe"
 	"github.com/filerep/filerep/stats"
 )
 
@@ -65,49 +70,125 @@ type options struct {
 	load                                     loads
 }
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// manual is telemetry's -h text.
+var manual = cli.Manual{
+	Synopsis: `usage: telemetry [-json] [-rollup] [-min N] [-strict] [-j N] [-show N] [-progress]
+                 [-product NAME] [-locale TAG] [-save STATE] [-load STATE]... [SAMPLES.jsonl ...]
+       telemetry -generate [-scale K] [-seed S] [-bad N] > SAMPLES.jsonl`,
+	About: `Aggregates crowd telemetry samples into one summary per file (per sha256, or
+per name with -rollup) under a privacy threshold, and prints them as text laid
+out like the seed page's lower half, or as JSON Lines. Reads standard input
+when no file (or "-") is given.`,
+	After: `Input: JSON Lines, one sample object a line (docs/telemetry.md), e.g.
+  {"participant":"p-7f3a","file":{"sha256":"9d39…","name":"alg.exe",
+   "path":"C:\\Windows\\System32\\alg.exe"},"machine":{"os":"Windows 7 Home Premium",
+   "country":"US","manufacturer":"Dell","locale":"fr-FR"},"cpu":{"total_pct":0.00039},
+   "threads":4,"handles":96,"process":{"parent":"services.exe"}}
+  "participant" and a file key (sha256 or name) are required; unknown fields,
+  NaN/Inf/negative numbers and percentages over 100 per core are rejected,
+  each counted by reason on stderr. If no sample is accepted, the exit status
+  is 1.
+State (-save, -load): the aggregator's binary state, merged exactly.
+
+Examples:
+  telemetry -generate > samples.jsonl
+  telemetry -product "Application Layer Gateway Service" -locale fr-FR samples.jsonl
+  telemetry -json -rollup samples.jsonl
+  telemetry -save shard1.state part1.jsonl; telemetry -load shard1.state -load shard2.state
+
+` + cli.ExitCodesHelp,
+}
+
+// newFlags returns telemetry's flag set, bound to o.
+func newFlags(o *options) *flag.FlagSet {
 	fs := flag.NewFlagSet("telemetry", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var o options
 	fs.BoolVar(&o.json, "json", false, "print one summary per line as JSON instead of text")
 	fs.BoolVar(&o.rollup, "rollup", false, "summarize per file name across versions (sha256s) instead of per sha256")
 	fs.IntVar(&o.min, "min", stats.DefaultMinParticipants, "privacy threshold: unique participants needed to publish anything")
-	fs.BoolVar(&o.strict, "strict", false, "stop at the first rejected sample")
+	fs.BoolVar(&o.strict, "strict", false, "stop at the first rejected sample (exit 1)")
 	fs.IntVar(&o.jobs, "j", runtime.GOMAXPROCS(0), "files read in parallel")
-	fs.IntVar(&o.show, "show", 10, "rejected samples to report on standard error")
+	fs.IntVar(&o.show, "show", 10, "rejected samples to report on standard error, with their line numbers")
 	fs.BoolVar(&o.progress, "progress", true, "show progress on standard error when it is a terminal")
-	fs.StringVar(&o.product, "product", "", "product name for the country sentence (default: the file name)")
-	fs.StringVar(&o.locale, "locale", "", "locale of the service strings to show (default: the most reported)")
-	fs.StringVar(&o.save, "save", "", "write the aggregated state (binary) to this file")
+	fs.StringVar(&o.product, "product", "", "product `name` for the country sentence (default: the file name)")
+	fs.StringVar(&o.locale, "locale", "", "`locale` of the service strings to show, e.g. fr-FR (default: the most reported)")
+	fs.StringVar(&o.save, "save", "", "write the aggregated state (binary) to this `file`")
 	fs.Var(&o.load, "load", "merge an aggregated state written by -save (repeatable)")
 	fs.BoolVar(&o.generate, "generate", false, "write synthetic samples reproducing the seed page's alg.exe as JSON Lines, and exit")
 	fs.IntVar(&o.scale, "scale", 1, "with -generate: multiply the participants (400) by this")
 	fs.Uint64Var(&o.seed, "seed", 1, "with -generate: random seed")
 	fs.IntVar(&o.bad, "bad", 0, "with -generate: also write this many bad lines, to see rejections")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: telemetry [flags] [FILE.jsonl ...]\n       telemetry -generate [-scale K] [-seed S] [-bad N]")
-		fs.PrintDefaults()
+	return fs
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var o options
+	fs := newFlags(&o)
+	if code, ok := cli.Parse(fs, args, manual, stdout, stderr); !ok {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		return 2
+	usage := func(format string, a ...any) int {
+		return cli.UsageError(stderr, "telemetry", manual, textsafe.String(fmt.Sprintf(format, a...)))
+	}
+	switch {
+	case o.generate && o.scale < 1:
+		return usage("-scale %d: want at least 1", o.scale)
+	case o.generate && fs.NArg() > 0:
+		return usage("-generate reads no file")
+	case o.min < 1:
+		return usage("-min %d: want at least 1", o.min)
+	case o.jobs < 1:
+		return usage("-j %d: want at least 1", o.jobs)
+	case o.show < 0:
+		return usage("-show %d: want 0 or more", o.show)
 	}
 	if o.generate {
 		if err := generate(stdout, o); err != nil {
-			fmt.Fprintln(stderr, "telemetry:", err)
-			return 1
+			fmt.Fprintln(stderr, "telemetry:", textsafe.String(err.Error()))
+			return cli.ExitFailed
 		}
-		return 0
+		return cli.ExitOK
 	}
-	agg, err := aggregate(ctx, fs.Args(), stdin, stderr, o)
-	if err != nil {
-		fmt.Fprintln(stderr, "telemetry:", err)
-		return 1
+	// The states to merge are flags' files: read and checked before any work.
+	states := make([][]byte, len(o.load))
+	for i, path := range o.load {
+		b, err := os.ReadFile(path)
+		if err == nil {
+			shard, _ := stats.NewAggregator(stats.WithMinParticipants(o.min))
+			if uerr := shard.UnmarshalBinary(b); uerr != nil {
+				err = fmt.Errorf("%s: %w", path, uerr)
+			}
+		}
+		if err != nil {
+			return usage("-load: %v", err)
+		}
+		states[i] = b
+	}
+	agg, err := aggregate(ctx, fs.Args(), states, stdin, stderr, o)
+	switch {
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, "telemetry: interrupted; nothing written")
+		return cli.ExitInterrupted
+	case err != nil:
+		fmt.Fprintln(stderr, "telemetry:", textsafe.String(err.Error()))
+		return cli.ExitFailed
 	}
 	if err := output(stdout, agg, o); err != nil {
-		fmt.Fprintln(stderr, "telemetry:", err)
-		return 1
+		fmt.Fprintln(stderr, "telemetry:", textsafe.String(err.Error()))
+		return cli.ExitFailed
 	}
-	return 0
+	if agg.Samples() == 0 && len(o.load) == 0 {
+		var rejected int64
+		for _, n := range agg.Rejected() {
+			rejected += n
+		}
+		if rejected > 0 {
+			fmt.Fprintf(stderr, "telemetry: every one of the %d samples was rejected; nothing to summarize\n", rejected)
+		} else {
+			fmt.Fprintln(stderr, "telemetry: no sample read; nothing to summarize")
+		}
+		return cli.ExitFailed
+	}
+	return cli.ExitOK
 }
 
 // generate writes the alg.exe profile's samples, and optionally bad lines.
@@ -148,23 +229,19 @@ func generate(w io.Writer, o options) error {
 }
 
 // aggregate reads every input (and state) into one aggregator.
-func aggregate(ctx context.Context, files []string, stdin io.Reader, stderr io.Writer, o options) (*stats.Aggregator, error) {
+func aggregate(ctx context.Context, files []string, states [][]byte, stdin io.Reader, stderr io.Writer, o options) (*stats.Aggregator, error) {
 	newAgg := func() (*stats.Aggregator, error) { return stats.NewAggregator(stats.WithMinParticipants(o.min)) }
 	total, err := newAgg()
 	if err != nil {
 		return nil, err
 	}
-	for _, path := range o.load {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
+	for i, b := range states {
 		shard, _ := newAgg()
 		if err := shard.UnmarshalBinary(b); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", o.load[i], err)
 		}
 		if err := total.Merge(shard); err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", o.load[i], err)
 		}
 	}
 	if len(files) == 0 && len(o.load) == 0 {
@@ -190,7 +267,7 @@ func aggregate(ctx context.Context, files []string, stdin io.Reader, stderr io.W
 		opts := []stats.ReadOption{
 			stats.WithRejectHandler(func(e *stats.RejectError) {
 				if shown.Add(1) <= int64(o.show) {
-					prog.printf("%s: %v\n", label, e)
+					prog.printf("%s: %s\n", textsafe.String(label), textsafe.String(e.Error()))
 				}
 			}),
 			stats.WithProgress(prog.update(label)),
@@ -275,8 +352,8 @@ func output(w io.Writer, agg *stats.Aggregator, o options) error {
 		if i > 0 {
 			fmt.Fprintln(bw)
 		}
-		title := s.File.Name
-		if title == "" {
+		title := textsafe.String(s.File.Name) // names come from the samples
+		if s.File.Name == "" {
 			title = "(name withheld)"
 		}
 		if s.File.SHA256 != "" {
@@ -290,7 +367,7 @@ func output(w io.Writer, agg *stats.Aggregator, o options) error {
 		}
 		fmt.Fprintf(bw, "== %s\n", title)
 		if s.TypicalPath != nil {
-			fmt.Fprintf(bw, "| Typical file path: | %s |\n", s.TypicalPath.Value)
+			fmt.Fprintf(bw, "| Typical file path: | %s |\n", textsafe.String(s.TypicalPath.Value))
 		}
 		var topts []stats.TextOption
 		if o.product != "" {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/filerep/filerep/internal/cli"
+	"github.com/filerep/filerep/internal/testutil"
 	"github.com/filerep/filerep/stats"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -117,8 +119,9 @@ func TestFilesInParallelSaveAndLoad(t *testing.T) {
 	require.Equal(t, 0, code, errs)
 	assert.Equal(t, whole, loaded)
 
-	code, _, errs = runMain(t, "", "-load", a) // not a state
-	assert.Equal(t, 1, code)
+	code, _, errs = runMain(t, "", "-load", a) // not a state: a usage error, before any work
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Contains(t, errs, "telemetry: -load: "+a+": ")
 	assert.Contains(t, errs, "corrupt aggregator state")
 }
 
@@ -134,7 +137,47 @@ func TestRollupAndErrors(t *testing.T) {
 	assert.Equal(t, 1, code)
 	assert.Contains(t, errs, "no such file")
 	code, _, _ = runMain(t, "", "-generate", "-scale", "0")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, cli.ExitUsage, code)
+}
+
+// TestEveryLineRejected: a run where no sample was accepted exits 1, with
+// the rejections counted by reason on stderr.
+func TestEveryLineRejected(t *testing.T) {
+	code, out, errs := runMain(t, "{\"bogus\":1}\n{\"participant\":\"p\"}\nnot json\n")
+	assert.Equal(t, cli.ExitFailed, code)
+	assert.Empty(t, out)
+	assert.Contains(t, errs, "telemetry: 0 samples accepted, 3 rejected (malformed_json 1, missing_file 1, unknown_field 1)")
+	assert.Contains(t, errs, "telemetry: every one of the 3 samples was rejected; nothing to summarize\n")
+
+	code, _, errs = runMain(t, "")
+	assert.Equal(t, cli.ExitFailed, code)
+	assert.Contains(t, errs, "telemetry: no sample read")
+}
+
+// TestUsageAndHelp: bad flag values are usage errors; -h is the manual on
+// stdout with the sample format and examples; the README rows list
+// exactly the program's flags.
+func TestUsageAndHelp(t *testing.T) {
+	for _, args := range [][]string{{"-min", "0"}, {"-j", "0"}, {"-show", "-1"}, {"-load", filepath.Join(t.TempDir(), "nope.state")}, {"-generate", "x.jsonl"}} {
+		code, out, errs := runMain(t, "", args...)
+		assert.Equal(t, cli.ExitUsage, code, "%v", args)
+		assert.Empty(t, out)
+		assert.Contains(t, errs, "Run 'telemetry -h' for the manual.")
+	}
+	code, out, errs := runMain(t, "", "-h")
+	assert.Equal(t, cli.ExitOK, code)
+	assert.Empty(t, errs)
+	var o options
+	flags := cli.FlagNames(newFlags(&o))
+	for _, f := range flags {
+		assert.Regexp(t, `\n  `+f+`[ \t\n]`, out, "the manual lists %s", f)
+	}
+	assert.Contains(t, out, `"participant":"p-7f3a"`)
+	assert.Contains(t, out, "Examples:")
+
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "README.md"))
+	require.NoError(t, err)
+	assert.Equal(t, flags, cli.ReadmeFlags(cli.ReadmeUsages(string(b), "examples/telemetry")...))
 }
 
 func TestProgressLine(t *testing.T) {
