@@ -20,8 +20,10 @@
 // Without -db the default knowledge base is used, created and seeded in
 // the user cache directory on first use. Imports take -batch N (rows per
 // transaction, default 10000) and -cache MiB (SQLite page cache, default
-// 256; large NSRL imports want it). The exit code is 2 for a usage error, 1 for
-// an error or a lookup that found nothing, 0 otherwise.
+// 256; large NSRL imports want it). The exit code is 2 for a usage error
+// (found before any work), 1 for an error or a lookup that found nothing,
+// 130 after Ctrl-C, 0 otherwise. "kb -h" and "kb import -h" print the
+// manuals, with the formats import reads.
 package main
 
 import (
@@ -34,14 +36,18 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"slices"
+	"strings"
+	"syscall"
 
+	"github.com/filerep/filerep/internal/cli"
 	"github.com/filerep/filerep/internal/textsafe"
 	"github.com/filerep/filerep/reputation"
 	"github.com/filerep/filerep/reputation/store"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -67,54 +73,174 @@ var errUsage = errors.New("usage")
 // errMissing marks lookups that found nothing (exit code 1, no message).
 var errMissing = errors.New("not found")
 
-func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+// manual is kb's -h text.
+var manual = cli.Manual{
+	Synopsis: `usage: kb [-db FILE] [-json] COMMAND [ARGS]
+  kb [-db FILE] create [-empty]
+  kb [-db FILE] import nsrl|hashlist|reports [-batch N] [-cache MiB] [-source S] [-trust T] FILE|-
+  kb [-db FILE] [-json] hash HASH... | name NAME... | publisher SUBJECT [THUMBPRINT] | stats`,
+	About: `Creates, fills and queries a filerep knowledge base (package reputation/store,
+SQLite). Without -db, the default one in the user cache directory is used,
+created and seeded on first use.
+
+Commands:
+  create [-empty]                create FILE (given by -db), seeded unless -empty
+  import nsrl RDS.db             import an NSRL RDS v3 SQLite database
+  import hashlist FILE|-         import a hash list (format below)
+  import reports FILE|-          import JSON Lines of filerep reports
+  hash HASH...                   known-file records of MD5, SHA-1 or SHA-256 hashes
+  name NAME...                   typical paths, versions and relationships of file names
+  publisher SUBJECT [THUMBPRINT] the trusted-publisher record that matches
+  stats                          record counts and metadata`,
+	After: importFormats + `
+Examples:
+  kb -db kb.sqlite create
+  kb -db kb.sqlite import nsrl RDS_2024.03.1_modern_minimal.db
+  sha256sum *.exe | kb -db kb.sqlite import hashlist -trust known-good -source mine -
+  report -json -kb none *.dll | kb -db kb.sqlite import reports -
+  kb -db kb.sqlite hash 18a54e132947cd98fea9accc57f98f13
+  kb name alg.exe
+
+Exit status: 0 all good; 1 an error, or a lookup that found nothing; 2 usage
+error (bad command or flag, a -db file that is missing, or one that exists for
+create), found before any work; 130 interrupted (Ctrl-C): an import keeps the
+batches committed so far.`,
+}
+
+// importFormats describes what import reads; it is in both manuals.
+const importFormats = `Import formats:
+  nsrl      an NSRL RDS v3 SQLite database (the FILE table: sha256, sha1, md5,
+            file_name, package): e.g. RDS_2024.03.1_modern_minimal.db.
+  hashlist  text, one hash a line: 32, 40 or 64 hex digits (MD5, SHA-1,
+            SHA-256), optionally followed by white space and a file name
+            running to the end of the line (sha256sum output works; its '*'
+            is dropped). Blank lines and lines starting with '#' are skipped:
+              # known-bad samples
+              d41d8cd98f00b204e9800998ecf8427e evil.exe
+              9d39af972785e49f0dd12c4baef39a79cd69f098886bf152af1b7cce2e902115 *alg.exe
+  reports   JSON Lines of filerep reports (report -json, scan), one a line:
+              {"schema":"filerep/v1","file":{"name":"alg.exe","path":"C:\\Windows\\System32\\alg.exe",…},
+               "hashes":{"md5":"…","sha256":"…",…},"version_info":{…},…}
+            each gives a known file, a version, and a sighting of its path.
+  Bad lines are counted and the first ones listed with their line numbers.
+`
+
+// importManual is "kb import -h".
+var importManual = cli.Manual{
+	Synopsis: `usage: kb [-db FILE] import nsrl|hashlist|reports [-batch N] [-cache MiB] [-source S] [-trust T] FILE|-`,
+	About:    `Imports records into the knowledge base; "-" reads standard input (hashlist, reports).`,
+	After:    importFormats,
+}
+
+// createManual is "kb create -h".
+var createManual = cli.Manual{
+	Synopsis: `usage: kb -db FILE create [-empty]`,
+	About:    `Creates a new knowledge base at FILE (it must not exist), seeded with the embedded seed unless -empty.`,
+}
+
+// newFlags returns kb's global flag set, bound to a.
+func newFlags(a *app) *flag.FlagSet {
 	fl := flag.NewFlagSet("kb", flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
-	fl.StringVar(&a.db, "db", "", "knowledge-base file (default: the default knowledge base in the user cache directory)")
+	fl.StringVar(&a.db, "db", "", "knowledge-base `file` (default: the default knowledge base in the user cache directory)")
 	fl.BoolVar(&a.asJSON, "json", false, "print query results as JSON")
-	fl.Usage = func() {
-		fmt.Fprintln(stderr, "usage: kb [-db FILE] [-json] create|import|hash|name|publisher|stats [ARGS]")
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
-		return 2
+	return fl
+}
+
+// importOptions are the flags of kb import.
+type importOptions struct {
+	batch, cache   int
+	source, trustS string
+}
+
+// newImportFlags returns kb import's flag set, bound to o.
+func newImportFlags(o *importOptions) *flag.FlagSet {
+	fl := flag.NewFlagSet("kb import", flag.ContinueOnError)
+	fl.IntVar(&o.batch, "batch", 10000, "rows per transaction")
+	fl.IntVar(&o.cache, "cache", 256, "SQLite page cache in `MiB` (bigger imports faster)")
+	fl.StringVar(&o.source, "source", "", "source recorded with each file (default: nsrl, hashlist or report)")
+	fl.StringVar(&o.trustS, "trust", "", "trust of imported files: known, known-good or known-bad (hashlist default known-bad; others known)")
+	return fl
+}
+
+// newCreateFlags returns kb create's flag set.
+func newCreateFlags(empty *bool) *flag.FlagSet {
+	fl := flag.NewFlagSet("kb create", flag.ContinueOnError)
+	fl.BoolVar(empty, "empty", false, "do not seed the new knowledge base")
+	return fl
+}
+
+// errHelp marks a -h that printed a manual (exit 0).
+var errHelp = errors.New("help printed")
+
+// commands are kb's commands, as the usage error lists them.
+var commands = []string{"create", "import", "hash", "name", "publisher", "stats"}
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
+	fl := newFlags(a)
+	if code, ok := cli.Parse(fl, args, manual, stdout, stderr); !ok {
+		return code
 	}
 	if fl.NArg() == 0 {
-		fl.Usage()
-		return 2
+		return cli.UsageError(stderr, "kb", manual, "no COMMAND given (commands: "+strings.Join(commands, ", ")+")")
 	}
-	var err error
 	cmd, rest := fl.Arg(0), fl.Args()[1:]
-	switch cmd {
-	case "create":
-		err = a.create(ctx, rest)
-	case "import":
-		err = a.importCmd(ctx, rest)
-	case "hash":
-		err = a.hash(ctx, rest)
-	case "name":
-		err = a.name(ctx, rest)
-	case "publisher":
-		err = a.publisher(ctx, rest)
-	case "stats":
-		err = a.stats(ctx, rest)
-	default:
-		err = fmt.Errorf("%w: unknown command %q", errUsage, cmd)
+	var err error
+	if !slices.Contains(commands, cmd) {
+		err = fmt.Errorf("%w: unknown command %q (commands: %s)", errUsage, cmd, strings.Join(commands, ", "))
+	} else if cmd != "create" && a.db != "" && !(len(rest) > 0 && (rest[0] == "-h" || rest[0] == "-help")) {
+		// A -db that names nothing is a usage error, found before any work.
+		if _, serr := os.Stat(a.db); serr != nil {
+			err = fmt.Errorf("%w: -db: %w (create it with: kb -db FILE create)", errUsage, serr)
+		}
+	}
+	if err == nil {
+		switch cmd {
+		case "create":
+			err = a.create(ctx, rest)
+		case "import":
+			err = a.importCmd(ctx, rest)
+		case "hash":
+			err = a.hash(ctx, rest)
+		case "name":
+			err = a.name(ctx, rest)
+		case "publisher":
+			err = a.publisher(ctx, rest)
+		case "stats":
+			err = a.stats(ctx, rest)
+		}
 	}
 	switch {
 	case err == nil:
-		return 0
+		return cli.ExitOK
+	case errors.Is(err, errHelp):
+		return cli.ExitOK
+	case ctx.Err() != nil:
+		fmt.Fprintln(stderr, "kb: interrupted:", safe(err.Error()))
+		return cli.ExitInterrupted
 	case errors.Is(err, errUsage):
-		fmt.Fprintln(stderr, "kb:", safe(err.Error()))
-		fl.Usage()
-		return 2
+		return cli.UsageError(stderr, "kb", manual, safe(strings.TrimPrefix(err.Error(), errUsage.Error()+": ")))
 	case errors.Is(err, errMissing):
-		return 1
+		return cli.ExitFailed
 	default:
 		fmt.Fprintln(stderr, "kb:", safe(err.Error()))
-		return 1
+		return cli.ExitFailed
 	}
+}
+
+// parseSub parses a command's flags: -h prints its manual on stdout.
+func (a *app) parseSub(fl *flag.FlagSet, args []string, m cli.Manual) error {
+	fl.SetOutput(a.stderr)
+	fl.Usage = func() {}
+	err := fl.Parse(args)
+	if errors.Is(err, flag.ErrHelp) {
+		m.Write(a.stdout, fl)
+		return errHelp
+	}
+	if err != nil {
+		return fmt.Errorf("%w: %s: %w", errUsage, fl.Name(), err)
+	}
+	return nil
 }
 
 // open opens the knowledge base named by -db, or the default one.
@@ -156,21 +282,26 @@ func exists(path string) bool {
 }
 
 func (a *app) create(ctx context.Context, args []string) error {
-	fl := flag.NewFlagSet("create", flag.ContinueOnError)
-	fl.SetOutput(a.stderr)
-	empty := fl.Bool("empty", false, "do not seed the new knowledge base")
-	if err := fl.Parse(args); err != nil || fl.NArg() != 0 {
-		return fmt.Errorf("%w: create [-empty]", errUsage)
+	var empty bool
+	fl := newCreateFlags(&empty)
+	if err := a.parseSub(fl, args, createManual); err != nil {
+		return err
+	}
+	if fl.NArg() != 0 {
+		return fmt.Errorf("%w: create takes no argument: create [-empty]", errUsage)
 	}
 	if a.db == "" {
 		return fmt.Errorf("%w: create needs -db FILE", errUsage)
+	}
+	if _, err := os.Lstat(a.db); err == nil {
+		return fmt.Errorf("%w: -db %s already exists", errUsage, a.db)
 	}
 	s, err := store.Create(a.db)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if !*empty {
+	if !empty {
 		if err := reputation.Seed(ctx, s); err != nil {
 			return err
 		}
@@ -180,21 +311,32 @@ func (a *app) create(ctx context.Context, args []string) error {
 }
 
 func (a *app) importCmd(ctx context.Context, args []string) error {
+	var io_ importOptions
+	fl := newImportFlags(&io_)
 	if len(args) == 0 {
-		return fmt.Errorf("%w: import nsrl|hashlist|reports [FLAGS] FILE", errUsage)
+		return fmt.Errorf("%w: import needs a kind: import nsrl|hashlist|reports [FLAGS] FILE", errUsage)
 	}
 	kind := args[0]
-	if kind != "nsrl" && kind != "hashlist" && kind != "reports" {
-		return fmt.Errorf("%w: unknown import kind %q", errUsage, kind)
+	if kind == "-h" || kind == "-help" || kind == "--help" {
+		return a.parseSub(fl, args, importManual)
 	}
-	fl := flag.NewFlagSet("import "+kind, flag.ContinueOnError)
-	fl.SetOutput(a.stderr)
-	batch := fl.Int("batch", 10000, "rows per transaction")
-	cache := fl.Int("cache", 256, "SQLite page cache in MiB (bigger imports faster)")
-	source := fl.String("source", "", "source recorded with each file (default: nsrl, hashlist or report)")
-	trustS := fl.String("trust", "", "trust of imported files: known, known-good or known-bad (hashlist default known-bad; others known)")
-	if err := fl.Parse(args[1:]); err != nil || fl.NArg() != 1 {
-		return fmt.Errorf("%w: import %s [-batch N] [-source S] [-trust T] FILE", errUsage, kind)
+	if kind != "nsrl" && kind != "hashlist" && kind != "reports" {
+		return fmt.Errorf("%w: unknown import kind %q (kinds: nsrl, hashlist, reports)", errUsage, kind)
+	}
+	if err := a.parseSub(fl, args[1:], importManual); err != nil {
+		return err
+	}
+	if fl.NArg() != 1 {
+		return fmt.Errorf("%w: import %s [-batch N] [-cache MiB] [-source S] [-trust T] FILE", errUsage, kind)
+	}
+	batch, cache, source, trustS := &io_.batch, &io_.cache, &io_.source, &io_.trustS
+	if *batch < 1 {
+		return fmt.Errorf("%w: -batch must be at least 1", errUsage)
+	}
+	if arg := fl.Arg(0); arg != "-" || kind == "nsrl" {
+		if _, err := os.Stat(arg); err != nil {
+			return fmt.Errorf("%w: import %s: %w", errUsage, kind, err)
+		}
 	}
 	opts := []store.ImportOption{store.WithBatchSize(*batch), store.WithProgress(func(r store.ImportResult) {
 		fmt.Fprintf(a.stderr, "\rimported %d", r.Imported)

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/filerep/filerep/internal/cli"
+	"github.com/filerep/filerep/internal/testutil"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -35,7 +37,7 @@ func TestCreateImportQuery(t *testing.T) {
 	require.Equal(t, 0, code)
 	assert.Contains(t, out, "created")
 	code, _, errs := kb(t, "", "-db", db, "create")
-	assert.Equal(t, 1, code)
+	assert.Equal(t, cli.ExitUsage, code, "an existing -db is a usage error for create, found before any work")
 	assert.Contains(t, errs, "already exists")
 
 	// The seed is there.
@@ -142,9 +144,56 @@ func TestUsage(t *testing.T) {
 		code, _, _ := kb(t, "", args...)
 		assert.Equal(t, 2, code, "%q", args)
 	}
-	code, _, errs := kb(t, "", "-db", filepath.Join(t.TempDir(), "missing.sqlite"), "stats")
-	assert.Equal(t, 1, code)
-	assert.Contains(t, errs, "no such file")
+	missing := filepath.Join(t.TempDir(), "missing.sqlite")
+	code, _, errs := kb(t, "", "-db", missing, "stats")
+	assert.Equal(t, cli.ExitUsage, code, "a -db that names nothing is a usage error")
+	assert.Contains(t, errs, "kb: -db: stat "+missing+": no such file or directory")
+
+	code, out, errs := kb(t, "", "query", "x")
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Empty(t, out)
+	assert.Equal(t, "kb: unknown command \"query\" (commands: create, import, hash, name, publisher, stats)\nRun 'kb -h' for the manual.\n", errs)
+
+	code, _, errs = kb(t, "", "-db", missing, "import", "hashlist", filepath.Join(t.TempDir(), "nope.txt"))
+	assert.Equal(t, cli.ExitUsage, code)
+	assert.Contains(t, errs, "kb: -db: stat ")
+}
+
+// TestHelp: kb -h and kb import -h are the manuals, on stdout, exit 0,
+// with every flag, the formats import reads and examples; the README rows
+// list exactly the program's flags and commands.
+func TestHelp(t *testing.T) {
+	code, out, errs := kb(t, "", "-h")
+	assert.Equal(t, cli.ExitOK, code)
+	assert.Empty(t, errs)
+	for _, want := range []string{"Commands:", "hashlist  text, one hash a line", "NSRL RDS v3", "JSON Lines of filerep reports", "Examples:", "130"} {
+		assert.Contains(t, out, want)
+	}
+	code, out, errs = kb(t, "", "import", "-h")
+	assert.Equal(t, cli.ExitOK, code)
+	assert.Empty(t, errs)
+	var io_ importOptions
+	for _, f := range cli.FlagNames(newImportFlags(&io_)) {
+		assert.Regexp(t, `\n  `+f+`[ \t\n]`, out, "kb import -h lists %s", f)
+	}
+	assert.Contains(t, out, "# known-bad samples")
+	code, out, _ = kb(t, "", "import", "hashlist", "-h")
+	assert.Equal(t, cli.ExitOK, code)
+	assert.Contains(t, out, "Import formats:")
+	code, out, _ = kb(t, "", "create", "-h")
+	assert.Equal(t, cli.ExitOK, code)
+	assert.Contains(t, out, "-empty")
+
+	b, err := os.ReadFile(filepath.Join(testutil.RepoRoot(), "README.md"))
+	require.NoError(t, err)
+	usages := cli.ReadmeUsages(string(b), "examples/kb")
+	var a app
+	var empty bool
+	assert.Equal(t, cli.FlagNames(newFlags(&a), newImportFlags(&io_), newCreateFlags(&empty)), cli.ReadmeFlags(usages...))
+	all := strings.Join(usages, " ")
+	for _, c := range append(append([]string{}, commands...), "nsrl", "hashlist", "reports") {
+		assert.Regexp(t, `(^|[\s|])`+c+`([\s|.]|$)`, all, "the README names %s", c)
+	}
 }
 
 // Without -db the default knowledge base is created in the user cache
