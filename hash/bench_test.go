@@ -2,6 +2,7 @@ package hash
 
 import (
 	"bytes"
+	"context"
 	"crypto/md5"
 	"crypto/sha1"
 	"crypto/sha256"
@@ -12,6 +13,9 @@ import (
 	"time"
 
 	"github.com/zeebo/blake3"
+
+	"github.com/filerep/filerep/hash/ssdeep"
+	"github.com/filerep/filerep/hash/tlsh"
 )
 
 // Benchmarks run only with -bench; the 256 MiB input is made on first use
@@ -307,4 +311,37 @@ func BenchmarkSumReaderPlans(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkSumSimilarity measures what the similarity digests cost: the
+// default Sum against SumSome with ssdeep and TLSH added, and against the
+// two similarity hashes alone on one goroutine after the default Sum (two
+// reads), in the same loop on the same 64 MiB.
+func BenchmarkSumSimilarity(b *testing.B) {
+	data := benchInput(64 << 20)
+	warmUp(data)
+	ctx := context.Background()
+	var plain, every, twoReads time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		Sum(data)
+		t1 := time.Now()
+		if _, err := SumSome(ctx, data, EveryDigest, true); err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		Sum(data)
+		ssdeep.Sum(data)
+		tlsh.Sum(data)
+		t3 := time.Now()
+		plain += t1.Sub(t0)
+		every += t2.Sub(t1)
+		twoReads += t3.Sub(t2)
+	}
+	mb := float64(b.N) * float64(len(data)) / 1e6
+	b.ReportMetric(mb/plain.Seconds(), "sum-MB/s")
+	b.ReportMetric(mb/every.Seconds(), "every-MB/s")
+	b.ReportMetric(mb/twoReads.Seconds(), "separate-MB/s")
+	b.ReportMetric(every.Seconds()/plain.Seconds(), "every/sum")
+	b.ReportMetric(0, "ns/op")
 }

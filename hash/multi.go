@@ -7,6 +7,9 @@ import (
 	stdhash "hash"
 
 	"github.com/zeebo/blake3"
+
+	"github.com/filerep/filerep/hash/ssdeep"
+	"github.com/filerep/filerep/hash/tlsh"
 )
 
 // hashers holds one running state of each hash function.
@@ -15,6 +18,16 @@ type hashers struct {
 	sha1   stdhash.Hash
 	sha256 stdhash.Hash
 	blake3 *blake3.Hasher
+	// The similarity digests, written only when asked for; dirty says
+	// which have been since the last reset.
+	// Padding keeps the per-byte writes of one goroutine off the cache
+	// lines another writes to (TLSH's bucket counts, a histogram).
+	_      [64]byte
+	ssdeep ssdeep.Hash
+	_      [64]byte
+	tlsh   tlsh.Hash
+	dirty  Digests
+	_      [64]byte
 	// out receives each digest in turn. It lives on the heap with the
 	// hashers, so that passing it to Sum through an interface costs no
 	// allocation.
@@ -32,6 +45,7 @@ func (h *hashers) init() {
 	h.sha1 = sha1.New()
 	h.sha256 = sha256.New()
 	h.blake3 = blake3.New()
+	h.ssdeep.Reset()
 }
 
 func (h *hashers) reset() {
@@ -39,6 +53,13 @@ func (h *hashers) reset() {
 	h.sha1.Reset()
 	h.sha256.Reset()
 	h.blake3.Reset()
+	if h.dirty&DigestSSDEEP != 0 {
+		h.ssdeep.Reset()
+	}
+	if h.dirty&DigestTLSH != 0 {
+		h.tlsh.Reset()
+	}
+	h.dirty = 0
 }
 
 // write feeds p to the hashers of which, one after the other: callers
@@ -56,6 +77,19 @@ func (h *hashers) write(p []byte, which Digests) {
 	if which&DigestBLAKE3 != 0 {
 		h.blake3.Write(p)
 	}
+	if which&SimilarityDigests != 0 {
+		h.writeSimilarity(p, which)
+	}
+}
+
+func (h *hashers) writeSimilarity(p []byte, which Digests) {
+	if which&DigestSSDEEP != 0 {
+		h.ssdeep.Write(p)
+	}
+	if which&DigestTLSH != 0 {
+		h.tlsh.Write(p)
+	}
+	h.dirty |= which & SimilarityDigests
 }
 
 // sum stores the digests of which in s without changing the hashers'
@@ -72,6 +106,18 @@ func (h *hashers) sum(s *Sums, which Digests) {
 	}
 	if which&DigestBLAKE3 != 0 {
 		copy(s.BLAKE3[:], h.blake3.Sum(h.out[:0]))
+	}
+	if which&SimilarityDigests != 0 {
+		h.sumSimilarity(s, which)
+	}
+}
+
+func (h *hashers) sumSimilarity(s *Sums, which Digests) {
+	if which&DigestSSDEEP != 0 {
+		s.SSDEEP, s.SSDEEPErr = h.ssdeep.Digest()
+	}
+	if which&DigestTLSH != 0 {
+		s.TLSH, s.TLSHErr = h.tlsh.Digest()
 	}
 }
 

@@ -18,20 +18,23 @@ const (
 	taskSHA1
 	taskSHA256
 	taskBLAKE3
+	taskSSDEEP // similarity digests, only when asked for (DigestSSDEEP, DigestTLSH)
+	taskTLSH
 	numChains // the hash functions are tasks 0..numChains-1
 	taskHist  = numChains
 	taskRead  = numChains + 1
 	numTasks  = numChains + 2
 	taskNone  = -1
 
-	tasksPerChunk = numChains + 1 // four digests and a histogram
+	tasksPerChunk = numChains + 1 // the digests and a histogram
 )
 
 // byCost lists the per-chunk tasks from the slowest to the fastest on the
-// machines we measured (MD5 ~650 MB/s, SHA-256 ~1450, SHA-1 ~1550,
-// histogram ~2000, BLAKE3 ~3300): among chunks equally far behind, a free
-// goroutine takes the longest task first.
-var byCost = [tasksPerChunk]int{taskMD5, taskSHA256, taskSHA1, taskHist, taskBLAKE3}
+// machines we measured (ssdeep ~250 MB/s, TLSH ~260, MD5 ~650, SHA-256
+// ~1450, SHA-1 ~1550, histogram ~2000, BLAKE3 ~3300): among chunks equally
+// far behind, a free goroutine takes the longest task first. ssdeep and
+// TLSH are handed out only when asked for.
+var byCost = [tasksPerChunk]int{taskSSDEEP, taskTLSH, taskMD5, taskSHA256, taskSHA1, taskHist, taskBLAKE3}
 
 const (
 	maxWorkers = 4  // five tasks per chunk, one of them MD5: more cores barely help
@@ -127,6 +130,10 @@ func getEngine(p plan) *engine {
 		e.h.init()
 	}
 	e.p = p
+	// The similarity hashers this run writes to need a reset afterwards
+	// (putEngine); the tasks run on several goroutines, so they are
+	// marked here, before any starts.
+	e.h.dirty |= p.digests & SimilarityDigests
 	return e
 }
 
@@ -317,6 +324,10 @@ func (e *engine) do(w, t, i int) {
 		e.h.sha256.Write(c)
 	case taskBLAKE3:
 		e.h.blake3.Write(c)
+	case taskSSDEEP:
+		e.h.ssdeep.Write(c)
+	case taskTLSH:
+		e.h.tlsh.Write(c)
 	case taskHist:
 		e.hist[w].Add(c)
 	}

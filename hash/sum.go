@@ -7,6 +7,9 @@ import (
 	"io"
 	"runtime"
 	"sync"
+
+	"github.com/filerep/filerep/hash/ssdeep"
+	"github.com/filerep/filerep/hash/tlsh"
 )
 
 const (
@@ -28,8 +31,9 @@ const (
 )
 
 // Sums is what one pass over an input yields: its size, four digests and
-// its byte histogram. It is a plain value (about 2.2 KiB, most of it the
-// histogram) that can be copied and compared with ==.
+// its byte histogram, and the similarity digests when asked for
+// ([DigestSSDEEP], [DigestTLSH]). It is a plain value (about 2.3 KiB, most
+// of it the histogram) that can be copied and compared with ==.
 type Sums struct {
 	Size      int64     // bytes hashed
 	MD5       MD5       // MD5 digest
@@ -37,6 +41,17 @@ type Sums struct {
 	SHA256    SHA256    // SHA-256 digest
 	BLAKE3    BLAKE3    // BLAKE3 digest, 256 bits
 	Histogram Histogram // how often each byte value occurs; see [Sums.Entropy]
+
+	// SSDEEP is the ssdeep digest, when asked for with DigestSSDEEP; zero
+	// otherwise, and for inputs over 192 GiB (SSDEEPErr says so).
+	SSDEEP    ssdeep.Digest
+	SSDEEPErr error
+	// TLSH is the TLSH digest, when asked for with DigestTLSH and the
+	// input has one. When it has none TLSH is zero and TLSHErr wraps
+	// tlsh.ErrTooShort (under 256 bytes) or tlsh.ErrTooSimple (too little
+	// variety, such as all zeros); both wrap tlsh.ErrNoDigest.
+	TLSH    tlsh.Digest
+	TLSHErr error
 }
 
 // Entropy returns the Shannon entropy of the input in bits per byte (0..8);
@@ -103,7 +118,7 @@ func sum(ctx context.Context, b []byte, p plan) (Sums, error) {
 	if p.workers < 2 || len(b) < p.parallelMin {
 		return sumSerial(ctx, b, p.chunk, p.noHist, p.digests)
 	}
-	if p.noHist && p.digests&AllDigests == 0 {
+	if p.noHist && p.digests&EveryDigest == 0 {
 		return Sums{Size: int64(len(b))}, nil // nothing to compute
 	}
 	// An input of less than a window of chunks is cut into smaller chunks,
