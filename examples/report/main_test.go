@@ -182,7 +182,7 @@ func TestReportHelp(t *testing.T) {
 	assert.Empty(t, stderr)
 	var o options
 	for _, f := range cli.FlagNames(newFlags(&o)) {
-		assert.Regexp(t, `\n  `+f+`[ \n]`, stdout, "the manual lists %s", f)
+		assert.Regexp(t, `\n  `+f+`[ \t\n]`, stdout, "the manual lists %s", f)
 	}
 	for _, want := range []string{"JSON Lines", "-----BEGIN CERTIFICATE-----", "Examples:", "Exit status: 0", "130"} {
 		assert.Contains(t, stdout, want)
