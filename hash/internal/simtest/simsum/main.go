@@ -3,6 +3,8 @@
 // tools and to diff with their output:
 //
 //	simsum -a ssdeep|tlsh FILE|DIR...
+//	simsum -x SIGFILE            # every ordered pair of an ssdeep file: A, B, score (ssdeep -a -x)
+//	simsum -xref LIST [-xlen]    # every pair of a tlsh list: A, B, distance (tlsh -l LIST -xref)
 //
 // Directories are walked (regular files and links to them, in lexical
 // order). ssdeep
@@ -18,6 +20,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/filerep/filerep/hash/ssdeep"
 	"github.com/filerep/filerep/hash/tlsh"
@@ -25,7 +28,17 @@ import (
 
 func main() {
 	algo := flag.String("a", "ssdeep", "ssdeep or tlsh")
+	sigs := flag.String("x", "", "compare every pair of this ssdeep signature file")
+	list := flag.String("xref", "", "compare every pair of this tlsh list (digest TAB name)")
+	xlen := flag.Bool("xlen", false, "with -xref: leave the length out")
 	flag.Parse()
+	if *sigs != "" || *list != "" {
+		if err := compareAll(*sigs, *list, *xlen); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	w := bufio.NewWriter(os.Stdout)
 	defer w.Flush()
 	if *algo == "ssdeep" {
@@ -80,4 +93,67 @@ func main() {
 	}
 	w.Flush()
 	os.Exit(status)
+}
+
+// compareAll prints the scores of every pair of an ssdeep signature file
+// (ordered, as ssdeep -a -x) or the distances of every pair of a tlsh list
+// (i < j, as tlsh -xref), one "A TAB B TAB n" line each.
+func compareAll(sigs, list string, xlen bool) error {
+	name := sigs
+	if name == "" {
+		name = list
+	}
+	b, err := os.ReadFile(name)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(os.Stdout)
+	defer w.Flush()
+	var names []string
+	if sigs != "" {
+		var ds []ssdeep.Digest
+		for _, line := range strings.Split(string(b), "\n") {
+			i := strings.Index(line, ",\"")
+			if i < 0 || strings.HasPrefix(line, "ssdeep,") {
+				continue
+			}
+			d, err := ssdeep.Parse(line[:i])
+			if err != nil {
+				return err
+			}
+			ds = append(ds, d)
+			names = append(names, strings.TrimSuffix(line[i+2:], "\""))
+		}
+		for i := range ds {
+			for j := range ds {
+				if i != j {
+					fmt.Fprintf(w, "%s\t%s\t%d\n", names[i], names[j], ssdeep.Compare(ds[i], ds[j]))
+				}
+			}
+		}
+		return nil
+	}
+	var ds []tlsh.Digest
+	for _, line := range strings.Split(string(b), "\n") {
+		f := strings.Split(line, "\t")
+		if len(f) != 2 {
+			continue
+		}
+		d, err := tlsh.Parse(f[0])
+		if err != nil {
+			return err
+		}
+		ds = append(ds, d)
+		names = append(names, f[1])
+	}
+	for i := range ds {
+		for j := i + 1; j < len(ds); j++ {
+			d := tlsh.Distance(ds[i], ds[j])
+			if xlen {
+				d = tlsh.DistanceNoLength(ds[i], ds[j])
+			}
+			fmt.Fprintf(w, "%s\t%s\t%d\n", names[i], names[j], d)
+		}
+	}
+	return nil
 }
