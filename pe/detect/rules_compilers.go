@@ -120,14 +120,14 @@ var compilerRules = []Rule{
 	{
 		ID: "compiler/rust", Kind: RuleCompiler, Name: "Rust", Language: "Rust",
 		Match:    matchRust,
-		Examples: []string{"synthetic:rust"},
-		Source:   "formats.md §5 Rust; DIE compiler_Rust.4",
+		Examples: []string{"rust-gnu-x64.exe", "synthetic:rust"},
+		Source:   "formats.md §5 Rust; DIE compiler_Rust.4; rustc's --remap-path-prefix of the standard library source (Debian: /usr/src/rustc-<version>)",
 	},
 	{
 		ID: "compiler/nim", Kind: RuleCompiler, Name: "Nim", Language: "Nim",
 		Needs:    Needs{Any: []Need{needDLL("msvcrt.dll"), needDLL("ucrtbase.dll")}},
 		Match:    matchNim,
-		Examples: []string{"synthetic:nim"},
+		Examples: []string{"nim-mingw-x64.exe", "synthetic:nim"},
 		Source:   "formats.md §5 Nim; DIE compiler_Nim.4",
 	},
 	{
@@ -147,8 +147,8 @@ var compilerRules = []Rule{
 		ID: "compiler/clang", Kind: RuleCompiler, Name: "Clang", Language: "Clang",
 		Needs:    Needs{All: []Need{needNoRich}},
 		Match:    matchClang,
-		Examples: []string{"synthetic:clang-lld"},
-		Source:   "llvm lld/COFF/Writer.cpp (DOS stub, e_lfanew 0x78); \"clang version\" idents",
+		Examples: []string{"clang-mingw-x64.exe", "clang-msvc-x64.exe", "synthetic:clang-lld"},
+		Source:   "llvm lld/COFF/Writer.cpp (DOS stub, e_lfanew 0x78, linker version 14.0); \"clang version\" idents; LLVM's .retplne section",
 	},
 	{
 		ID: "compiler/mingw", Kind: RuleCompiler, Name: "MinGW GCC", Language: "MinGW GCC",
@@ -161,14 +161,14 @@ var compilerRules = []Rule{
 		ID: "compiler/gcc", Kind: RuleCompiler, Name: "GCC", Language: "GCC",
 		Needs:    Needs{All: []Need{needNoRich}},
 		Match:    matchGCC,
-		Examples: []string{"synthetic:gcc-efi"},
-		Source:   "formats.md §5 MinGW/GCC (GCC idents); EFI images converted from ELF; Cygwin/MSYS runtimes",
+		Examples: []string{"gnuefi-hello-x64.efi", "synthetic:gcc-efi", "synthetic:efi-ipxe", "synthetic:efi-grub"},
+		Source:   "formats.md §5 MinGW/GCC (GCC idents); EFI images converted from ELF: binutils objcopy (gnu-efi), iPXE src/util/elf2efi.c (linker 42.42), GRUB util/grub-mkimagexx.c (mods section); Cygwin/MSYS runtimes",
 	},
 	{
 		ID: "compiler/msvc", Kind: RuleCompiler, Name: "Microsoft Visual C++", Language: "Microsoft Visual C++",
 		Match:    matchMSVC,
-		Examples: []string{"synthetic:msvc-2019", "synthetic:msvc-2008", "synthetic:msvc-norich"},
-		Source:   "formats.md §4 Rich header (product ids, builds → Visual Studio), linker versions; DIE _Microsoft.6.sg",
+		Examples: []string{"synthetic:msvc-2019", "synthetic:msvc-2008", "synthetic:msvc-norich", "synthetic:msvc-vc6"},
+		Source:   "formats.md §4 Rich header (product ids, builds → Visual Studio), linker versions; DIE _Microsoft.6.sg; pre-Rich linkers 3.x–6.x with the PE header at 0x80 (PE/COFF spec, MS-DOS stub)",
 	},
 	{
 		ID: "compiler/assembly", Kind: RuleCompiler, Name: "Assembly", Language: "Assembly",
@@ -634,19 +634,34 @@ func matchPureBasic(x *Facts) (Finding, bool) {
 // ---- Rust ----
 
 func matchRust(x *Facts) (Finding, bool) {
-	off := x.FindString(RegionRData, "/rustc/")
-	if off < 0 {
+	var fd Finding
+	if off := x.FindString(RegionRData, "/rustc/"); off >= 0 {
+		// rustup's builds: "/rustc/<commit>/library/…"
+		hash := x.CString(off+7, 40)
+		if len(hash) == 40 && strings.Trim(hash, "0123456789abcdef") == "" {
+			fd = Finding{Confidence: 80, Evidence: []Evidence{ev("string", off, "\"/rustc/%s/\" (compiler commit)", hash)}}
+		}
+	}
+	if fd.Confidence == 0 {
+		// Distribution builds remap the source to "…/rustc-<version>/library/…"
+		// (Debian: /usr/src/rustc-1.63.0/library/core/src/…).
+		for _, off := range x.FindAll(RegionRData, "rustc-", 4) {
+			text := x.CString(off, 64)
+			v := leadingVersion(text[len("rustc-"):])
+			if v != "" && strings.HasPrefix(text[len("rustc-")+len(v):], "/library/") {
+				fd = Finding{Version: v, Confidence: 80, Evidence: []Evidence{ev("string", off, "%q (standard library source path)", text)}}
+				break
+			}
+		}
+	}
+	if fd.Confidence == 0 {
 		return Finding{}, false
 	}
-	hash := x.CString(off+7, 40)
-	if len(hash) != 40 || strings.Trim(hash, "0123456789abcdef") != "" {
-		return Finding{}, false
-	}
-	fd := Finding{Confidence: 80, Evidence: []Evidence{ev("string", off, "\"/rustc/%s/\" (compiler commit)", hash)}}
-	for _, s := range []string{"RustBacktraceMutex", "called `Option::unwrap()` on a `None` value"} {
+	for _, s := range []string{"RustBacktraceMutex", "called `Option::unwrap()` on a `None` value", "called `Result::unwrap()` on an `Err` value"} {
 		if o := x.FindString(RegionRData, s); o >= 0 {
 			fd.Confidence = ConfidenceSure
 			fd.Evidence = append(fd.Evidence, ev("string", o, "%q", s))
+			break
 		}
 	}
 	return fd, true
@@ -698,17 +713,28 @@ func matchZig(x *Facts) (Finding, bool) {
 }
 
 func matchClang(x *Facts) (Finding, bool) {
-	if len(gccIdents(x)) > 0 {
-		return Finding{}, false // built by GCC
-	}
-	if off := x.FindString(RegionData, "clang version "); off >= 0 {
-		text := x.CString(off, 120)
-		return Finding{Version: leadingVersion(text[len("clang version "):]), Confidence: ConfidenceHigh,
-			Evidence: []Evidence{ev("string", off, "%q", text)}}, true
-	}
 	if !lldStub(x) {
+		if len(gccIdents(x)) > 0 {
+			return Finding{}, false // built by GCC
+		}
+		if off := x.FindString(RegionData, "clang version "); off >= 0 {
+			text := x.CString(off, 120)
+			return Finding{Version: leadingVersion(text[len("clang version "):]), Confidence: ConfidenceHigh,
+				Evidence: []Evidence{ev("string", off, "%q", text)}}, true
+		}
 		return Finding{}, false
 	}
+	// lld-link (and lld's MinGW driver) write their own 0x78-byte DOS
+	// header and the linker version 14.0, whatever the target. Zig, Rust
+	// or Nim built this way are named by their own rows (rules_suppress.go).
+	maj, mnr := x.LinkerVersion()
+	if maj != 14 || mnr != 0 {
+		return Finding{}, false
+	}
+	fd := Finding{Name: "Clang (lld-link)", Confidence: ConfidenceMedium, Evidence: []Evidence{
+		ev("header", 0, "lld DOS header (e_lfanew 0x78, no Rich header)"),
+		ev("linker", -1, "linker version 14.0 (lld)"),
+	}}
 	var crt []string
 	for _, d := range x.DLLs() {
 		if strings.HasPrefix(d, "vcruntime") || d == "ucrtbase.dll" || strings.HasPrefix(d, "api-ms-win-crt-") ||
@@ -716,14 +742,26 @@ func matchClang(x *Facts) (Finding, bool) {
 			crt = append(crt, d)
 		}
 	}
-	if len(crt) == 0 {
-		return Finding{}, false
+	if len(crt) > 0 {
+		sortStrings(crt)
+		fd.Confidence = 70
+		fd.Evidence = append(fd.Evidence, ev("imports", -1, "C runtime %s", strings.Join(crt[:min(len(crt), 3)], ", ")))
 	}
-	sortStrings(crt)
-	return Finding{Name: "Clang (lld-link)", Confidence: ConfidenceMedium, Evidence: []Evidence{
-		ev("header", 0, "lld DOS header (e_lfanew 0x78, no Rich header)"),
-		ev("imports", -1, "C runtime %s", strings.Join(crt[:min(len(crt), 3)], ", ")),
-	}}, true
+	if s, ok := x.Section(".retplne"); ok { // LLVM's retpoline thunks (-mretpoline-external-thunk)
+		fd.Confidence = 70
+		fd.Evidence = append(fd.Evidence, ev("section", s.RawOffset, ".retplne"))
+	}
+	if ids := gccIdents(x); len(ids) > 0 {
+		fd.Name = "Clang (lld, MinGW-w64 runtime)"
+		fd.Evidence = append(fd.Evidence, ev("string", ids[0].off, "%q (the MinGW-w64 runtime's objects)", ids[0].text))
+	}
+	if off := x.FindString(RegionData, "clang version "); off >= 0 {
+		text := x.CString(off, 120)
+		fd.Version = leadingVersion(text[len("clang version "):])
+		fd.Confidence = ConfidenceHigh
+		fd.Evidence = append(fd.Evidence, ev("string", off, "%q", text))
+	}
+	return fd, true
 }
 
 // ---- D ----
@@ -863,12 +901,45 @@ func matchGCC(x *Facts) (Finding, bool) {
 	if len(not) == 0 {
 		return Finding{}, false
 	}
-	ids := gccIdents(x)
-	if len(ids) == 0 {
-		return Finding{}, false
+	if ids := gccIdents(x); len(ids) > 0 {
+		version, out := gccVersion(ids)
+		return Finding{Version: version, Confidence: 75, Evidence: append(out, not...)}, true
 	}
-	version, out := gccVersion(ids)
-	return Finding{Version: version, Confidence: 75, Evidence: append(out, not...)}, true
+	// No ident (objcopy and the ELF-to-PE converters keep no .comment): an
+	// EFI image whose header a GNU tool or a converter wrote.
+	if tool := gnuEFITool(x); tool.Value != "" {
+		return Finding{Confidence: 70, Evidence: append([]Evidence{tool}, not...)}, true
+	}
+	return Finding{}, false
+}
+
+// gnuEFITool names the tool that turned an ELF build into an EFI image,
+// from the optional header's linker version and the section layout:
+//   - 2.x: GNU binutils (objcopy --target efi-app-*, as gnu-efi, shim and
+//     systemd-boot do, writes its own version; syslinux's efi/wrapper.c and
+//     memtest86+'s hand-written header copy 2.20);
+//   - 42.42: iPXE's util/elf2efi.c;
+//   - 0.0 with a "mods" section: grub-mkimage (util/grub-mkimagexx.c puts
+//     the embedded modules there).
+//
+// lld and the Microsoft linker write 14.x and their own DOS headers, so an
+// EFI image they linked is not taken.
+func gnuEFITool(x *Facts) Evidence {
+	if !x.File.Header.Subsystem.IsEFI() || lldStub(x) {
+		return Evidence{}
+	}
+	maj, mnr := x.LinkerVersion()
+	switch {
+	case maj == 2:
+		return ev("linker", -1, "linker version 2.%d (GNU binutils or a header written after it)", mnr)
+	case maj == 42 && mnr == 42:
+		return ev("linker", -1, "linker version 42.42 (iPXE elf2efi)")
+	case maj == 0 && mnr == 0:
+		if s, ok := x.Section("mods"); ok {
+			return ev("section", s.RawOffset, "mods, linker version 0.0 (grub-mkimage)")
+		}
+	}
+	return Evidence{}
 }
 
 // ---- Microsoft Visual C++ ----
@@ -1089,6 +1160,9 @@ func matchMSVC(x *Facts) (Finding, bool) {
 	// No Rich header (/emittoolversioninfo:no, or wiped): a Microsoft
 	// linker version and the Visual C++ runtime.
 	maj, mnr := x.LinkerVersion()
+	if fd, ok := msvcPreRich(x, maj, mnr); ok {
+		return fd, true
+	}
 	vs := linkerVS(maj, mnr)
 	crt := vcRuntime(x)
 	if vs == "" || len(crt) == 0 {
@@ -1099,6 +1173,34 @@ func matchMSVC(x *Facts) (Finding, bool) {
 		ev("imports", -1, "Visual C++ runtime %s", strings.Join(crt[:min(len(crt), 3)], ", ")),
 	}}, true
 }
+
+// msvcPreRich names the Microsoft linkers of Visual C++ 4.x to 6.0, which
+// wrote no Rich header (or not always): linker version 3.x to 6.x, the
+// Microsoft DOS stub and the PE header at 0x80, where that linker put it.
+// GNU ld writes the same stub but version 2.x; Borland's linkers another
+// stub; lld a 0x78-byte header.
+func msvcPreRich(x *Facts, maj, mnr uint8) (Finding, bool) {
+	if maj < 3 || maj > 6 || x.File.Header.NTOffset != 0x80 || !bytes.Contains(x.DOSStub, msStubText) {
+		return Finding{}, false
+	}
+	fd := Finding{Confidence: ConfidenceMedium, Evidence: []Evidence{
+		ev("linker", -1, "linker %d.%d, no Rich header", maj, mnr),
+		ev("header", 0x40, "Microsoft DOS stub, PE header at 0x80"),
+	}}
+	switch maj {
+	case 6:
+		fd.Version = "Visual Studio 6.0"
+	case 5:
+		fd.Version = "Visual C++ 5.0"
+	}
+	if crt := vcRuntime(x); len(crt) > 0 {
+		fd.Evidence = append(fd.Evidence, ev("imports", -1, "Visual C++ runtime %s", strings.Join(crt[:min(len(crt), 3)], ", ")))
+	}
+	return fd, true
+}
+
+// msStubText is the text of the DOS stub Microsoft's linker writes.
+var msStubText = []byte("This program cannot be run in DOS mode.\r\r\n$")
 
 // ---- Assembly ----
 

@@ -327,6 +327,12 @@ EXPECT = {
     "pe/mui/ja-JP/app.exe.mui": ("x64", "windows-gui", True, False),
     "pe/mui/de-DE/app.exe.mui": ("x64", "windows-gui", True, False),
     "pe/version-langs.dll": ("x64", "windows-gui", True, False),
+    # other toolchains (build_toolchains)
+    "pe/clang-mingw-x64.exe": ("x64", "windows-cui", False, False),
+    "pe/clang-msvc-x64.exe": ("x64", "windows-cui", False, False),
+    "pe/gnuefi-hello-x64.efi": ("x64", "efi-application", False, False),
+    "pe/nim-mingw-x64.exe": ("x64", "windows-cui", False, False),
+    "pe/rust-gnu-x64.exe": ("x64", "windows-cui", False, False),
 }
 
 MULTI = {  # the three tables of version-multi.rc, in file order
