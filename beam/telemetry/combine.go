@@ -30,6 +30,11 @@ type Settings struct {
 	// PropertyMinShare is the share a property's most common value needs
 	// (stats.WithPropertyMinShare).
 	PropertyMinShare float64 `json:"property_min_share"`
+	// SplitBytes is the size of the byte ranges the input files are read
+	// in (0: DefaultSplitBytes). Each range's partial aggregate holds
+	// every participant seen in it, so fewer, larger ranges move less
+	// state through the shuffle, and more ranges keep more workers busy.
+	SplitBytes int64 `json:"split_bytes"`
 }
 
 // DefaultSettings returns the stats package's defaults, which

@@ -5,8 +5,10 @@
 //
 // The flow:
 //
-//	textio (any Beam file system: local, gs://, s3://)
-//	  → Parse: decode each line with stats' decoder, check it, key it by file
+//	fileio.MatchAll (any Beam file system: local, gs://, s3://)
+//	  → byte ranges of the files, reshuffled
+//	  → ReadFn: read each range's lines, decode each with stats' decoder,
+//	    check it, key it by file
 //	  → CombinePerKey(CombineFn): stats.Aggregator per key; partial
 //	    aggregators are combined on each worker before the shuffle and
 //	    merged after it, moving as stats' binary state
@@ -19,10 +21,6 @@
 // [Namespace], written to the rejected output with its input file, reason
 // and the line itself, and, when its file key could be read, counted in
 // that file's summary as examples/telemetry counts it.
-//
-// What differs from one process: stats.ReadJSONL skips a UTF-8 byte order
-// mark only before a file's first line; here a byte order mark at the start
-// of any line is skipped (textio does not say which line is the first).
 package telemetry
 
 import (
@@ -34,7 +32,6 @@ import (
 	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
-	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/textio"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/register"
 	"github.com/filerep/filerep/beam/jsonl"
 	"github.com/filerep/filerep/stats"
@@ -55,29 +52,19 @@ func init() {
 	for r := stats.RejectMalformedJSON; r <= stats.RejectTooLarge; r++ {
 		rejectCounters[r] = beam.NewCounter(Namespace, "rejected_"+r.String())
 	}
-	register.DoFn5x1[context.Context, string, string, func(string, Input), func(jsonl.Line), error](&ParseFn{})
 	register.Emitter2[string, Input]()
 	register.Emitter1[jsonl.Line]()
 	register.Function3x0(flattenLines)
 }
 
 // Pipeline adds the telemetry pipeline to s: it reads every file matching
-// each glob, aggregates the samples and returns the summaries and the
-// rejected samples, both PCollections of jsonl.Line (see [Rejected] for the
-// latter's records). Write them with jsonl.Write.
+// each glob (any Beam file system), aggregates the samples and returns the
+// summaries and the rejected samples, both PCollections of jsonl.Line (see
+// [Rejected] for the latter's records). Write them with jsonl.Write.
 func Pipeline(s beam.Scope, globs []string, st Settings) (summaries, rejected beam.PCollection) {
 	s = s.Scope("telemetry")
-	var reads []beam.PCollection
-	for _, g := range globs {
-		reads = append(reads, textio.ReadWithFilename(s, g))
-	}
-	return Summarize(s, beam.Flatten(s, reads...), st)
-}
-
-// Summarize aggregates lines, a PCollection of KV<input name, line>, into
-// summaries; see [Pipeline].
-func Summarize(s beam.Scope, lines beam.PCollection, st Settings) (summaries, rejected beam.PCollection) {
-	keyed, rejected := beam.ParDo2(s, &ParseFn{}, lines)
+	ranges := readRanges(s, globs, st.SplitBytes)
+	keyed, rejected := beam.ParDo2(s, &ReadFn{}, ranges)
 	combined := beam.CombinePerKey(s, &CombineFn{Settings: st}, keyed)
 	summaries = beam.ParDo(s, flattenLines, combined)
 	return summaries, rejected
@@ -93,19 +80,16 @@ func flattenLines(_ string, lines []jsonl.Line, emit func(jsonl.Line)) {
 // Rejected is one record of the rejected output. It holds the sample's
 // line, and so a participant identifier: keep it private, like the state.
 type Rejected struct {
-	Input  string `json:"input"` // the file the line came from
+	Input  string `json:"input"`  // the file the line came from
+	Offset int64  `json:"offset"` // where the line starts in it
 	Reason string `json:"reason"`
 	Field  string `json:"field,omitempty"`
 	Msg    string `json:"msg,omitempty"`
 	Line   string `json:"line"`
 }
 
-// ParseFn decodes one line with stats' decoder (the one stats.ReadJSONL
-// uses), checks the sample and keys it by file: "s:" and the lower-case
-// sha256, or "n:" and the ASCII-lower-case file name for samples without a
-// sha256, which is how stats groups samples. It emits keyed Inputs to its
-// first output and rejected samples (as [Rejected] JSON) to its second.
-type ParseFn struct {
+// parser decodes lines with one long-lived stats.Decoder.
+type parser struct {
 	feed *lineFeed
 	dec  *stats.Decoder
 }
@@ -114,17 +98,17 @@ type ParseFn struct {
 // long-lived stats.Decoder: the line, a newline, then io.EOF until the
 // next line is set.
 type lineFeed struct {
-	line string
+	line []byte
 	nl   bool
 }
 
 func (r *lineFeed) Read(p []byte) (int, error) {
-	if r.line == "" && !r.nl {
+	if len(r.line) == 0 && !r.nl {
 		return 0, io.EOF
 	}
 	n := copy(p, r.line)
 	r.line = r.line[n:]
-	if r.line == "" && r.nl && n < len(p) {
+	if len(r.line) == 0 && r.nl && n < len(p) {
 		p[n] = '\n'
 		n++
 		r.nl = false
@@ -132,15 +116,18 @@ func (r *lineFeed) Read(p []byte) (int, error) {
 	return n, nil
 }
 
-// Setup makes the decoder, once per DoFn instance.
-func (f *ParseFn) Setup() {
-	f.feed = &lineFeed{}
+// init makes the decoder and has it read a blank first line: the decoder
+// skips a byte order mark on its first line only, and its first line is
+// not the first of a file (ReadFn skips that one's mark itself).
+func (f *parser) init() {
+	f.feed = &lineFeed{nl: true}
 	f.dec = stats.NewDecoder(f.feed)
+	var s stats.Sample
+	_ = f.dec.Next(&s) // io.EOF after the blank line
 }
 
-// ProcessElement parses one line of the input file named input.
-func (f *ParseFn) ProcessElement(ctx context.Context, input, line string, emit func(string, Input), reject func(jsonl.Line)) error {
-	line = strings.TrimPrefix(line, "\ufeff")
+// parse parses one line, found at offset in the input file.
+func (f *parser) parse(ctx context.Context, input string, offset int64, line []byte, emit func(string, Input), reject func(jsonl.Line)) error {
 	f.feed.line, f.feed.nl = line, true
 	var s stats.Sample
 	err := f.dec.Next(&s)
@@ -152,17 +139,17 @@ func (f *ParseFn) ProcessElement(ctx context.Context, input, line string, emit f
 	if err != nil && !errors.As(err, &rej) {
 		return fmt.Errorf("telemetry: %s: %w", input, err)
 	}
-	if f.feed.line != "" || f.feed.nl {
-		return fmt.Errorf("telemetry: %s: the decoder did not consume the line", input)
+	if len(f.feed.line) != 0 || f.feed.nl {
+		return fmt.Errorf("telemetry: %s at %d: the decoder did not consume the line", input, offset)
 	}
 	key := fileKey(&s.File)
 	if rej != nil {
 		// The decoder rejected the line: the combiner reads the line
 		// itself again, so that the file's count is exact.
 		if key != "" {
-			emit(key, Input{Line: line})
+			emit(key, Input{Line: string(line)})
 		}
-		return f.rejected(ctx, input, line, rej, reject)
+		return rejected(ctx, input, offset, line, rej, reject)
 	}
 	if err := s.Validate(); err != nil {
 		if !errors.As(err, &rej) {
@@ -171,7 +158,7 @@ func (f *ParseFn) ProcessElement(ctx context.Context, input, line string, emit f
 		if key != "" {
 			emit(key, Input{Sample: s}) // Add rejects it again and counts it for its file
 		}
-		return f.rejected(ctx, input, line, rej, reject)
+		return rejected(ctx, input, offset, line, rej, reject)
 	}
 	acceptedCounter.Inc(ctx, 1)
 	emit(key, Input{Sample: s})
@@ -179,15 +166,15 @@ func (f *ParseFn) ProcessElement(ctx context.Context, input, line string, emit f
 }
 
 // rejected counts a rejection and writes its record.
-func (f *ParseFn) rejected(ctx context.Context, input, line string, rej *stats.RejectError, reject func(jsonl.Line)) error {
+func rejected(ctx context.Context, input string, offset int64, line []byte, rej *stats.RejectError, reject func(jsonl.Line)) error {
 	if c, ok := rejectCounters[rej.Reason]; ok {
 		c.Inc(ctx, 1)
 	}
-	b, err := json.Marshal(Rejected{Input: input, Reason: rej.Reason.String(), Field: rej.Field, Msg: rej.Msg, Line: line})
+	b, err := json.Marshal(Rejected{Input: input, Offset: offset, Reason: rej.Reason.String(), Field: rej.Field, Msg: rej.Msg, Line: string(line)})
 	if err != nil {
 		return fmt.Errorf("telemetry: %w", err)
 	}
-	reject(jsonl.Line{Key: input + "\x00" + line, Text: string(b)})
+	reject(jsonl.Line{Key: fmt.Sprintf("%s\x00%020d", input, offset), Text: string(b)})
 	return nil
 }
 

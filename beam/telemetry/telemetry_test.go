@@ -181,9 +181,13 @@ func TestSummariesIdenticalToSingleProcess(t *testing.T) {
 	got, rejected, counters := runBeam(t, []string{filepath.Join(dir, "samples-*.jsonl")}, telemetry.DefaultSettings(), 1)
 	assert.Equal(t, string(want), string(got))
 
-	// Several output shards: the same lines.
-	got4, _, _ := runBeam(t, []string{filepath.Join(dir, "samples-0*.jsonl"), filepath.Join(dir, "samples-1*.jsonl")}, telemetry.DefaultSettings(), 4)
+	// Several output shards, and files read in ranges of a few kB that
+	// cut lines anywhere: the same lines.
+	st := telemetry.DefaultSettings()
+	st.SplitBytes = 3000
+	got4, rejected4, _ := runBeam(t, []string{filepath.Join(dir, "samples-0*.jsonl"), filepath.Join(dir, "samples-1*.jsonl")}, st, 4)
 	assert.Equal(t, sortedLines(want), sortedLines(got4))
+	assert.Equal(t, string(rejected), string(rejected4))
 
 	// What the summaries say about the thresholds.
 	bySHA := map[string]stats.Summary{}

@@ -30,6 +30,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"slices"
 	"strings"
 
@@ -57,9 +58,11 @@ var (
 	output      = flag.String("output", "", "output prefix: shards are PREFIX-00000-of-0000N.jsonl")
 	shards      = flag.Int("shards", 1, "output shards")
 	minPart     = flag.Int("min", stats.DefaultMinParticipants, "telemetry: privacy threshold, unique participants needed to publish anything")
+	splitBytes  = flag.Int64("split-bytes", telemetry.DefaultSplitBytes, "telemetry: input files are read in byte ranges of this size")
 	hashes      = flag.String("hashes", "all", "scan: digests to compute, a comma-separated list of md5, sha1, sha256, blake3, or all")
 	fast        = flag.Bool("fast", false, "scan: parse only headers and sections")
 	maxInMemory = flag.Int64("max-in-memory", 0, "scan: bytes read into memory per file (0: filerep's default, 512 MiB)")
+	cpuProfile  = flag.String("cpuprofile", "", "write a CPU profile of this process (with Prism: the runner and the workers) to this file")
 	input       inputs
 )
 
@@ -74,7 +77,21 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, os.Stderr); err != nil {
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "filerep-beam: -cpuprofile:", err)
+			os.Exit(1)
+		}
+		defer f.Close()
+		defer pprof.StopCPUProfile()
+	}
+	err := run(ctx, os.Stderr)
+	pprof.StopCPUProfile()
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "filerep-beam:", err)
 		if errors.Is(err, errUsage) {
 			os.Exit(2)
@@ -95,6 +112,7 @@ func run(ctx context.Context, stderr io.Writer) error {
 	case "telemetry":
 		st := telemetry.DefaultSettings()
 		st.MinParticipants = *minPart
+		st.SplitBytes = *splitBytes
 		if st.MinParticipants < 1 {
 			return fmt.Errorf("%w: -min %d, want at least 1", errUsage, st.MinParticipants)
 		}
