@@ -26,10 +26,17 @@
 // once, starting a block size's state when the one below it first ends a
 // piece, and dropping the smallest once it can no longer be chosen. Inputs
 // of any length are therefore streamed without being held in memory and
-// without a second read. The cost is per byte, not per retry: each byte
-// updates one 6-bit state (a table lookup) per live block size and per half
-// digest; on real files about 5 to 8 block sizes are live, on long runs of
-// the same byte up to 31 (which only costs speed).
+// without a second read: no input needs one. What the retry rule costs
+// instead is per byte: every byte steps the 6-bit piece hash of each live
+// block size, twice (hash1's and hash2's cut), where a retrying
+// implementation steps one. A Hash keeps those states 8 to a 64-bit word
+// and steps a word in a few instructions. On real files 7 to 9 block sizes
+// are live (from about the input's size/128 up to about its size), so one
+// or two words; inputs that end pieces for many block sizes at once
+// (some runs of a single byte value) fall back to a loop over up to four
+// words. On one core that makes [Sum] 1.3 to 2 times as fast as ssdeep
+// 2.14.1 (hash/internal/simtest/bench.sh). The state is fixed: about 2.3
+// KiB, no allocation.
 //
 // # Comparing
 //

@@ -1,6 +1,9 @@
 package ssdeep
 
-import "fmt"
+import (
+	"encoding/binary"
+	"fmt"
+)
 
 // The piece hash is FNV-1 cut to the 6 bits its base64 character is
 // taken from: h' = (h·0x01000193 ^ c) mod 64 = (h·19 ^ c) mod 64, since
@@ -16,8 +19,9 @@ const (
 	mask3F = 0x3F * lanes
 	// hashInit6 is hashInit mod 64 in every byte.
 	hashInit6 = hashInit & 63
-	numWords  = (numBlockHashes + 1 + 7) / 8 // +1: the byte after the last block size holds lastH
-	lastLane  = numBlockHashes               // the lane of lastH
+	lastLane  = numBlockHashes // the lane of lastH
+	// numLanes leaves room to load 16 lanes from any live block size.
+	numLanes = numBlockHashes + 16
 )
 
 // step feeds the byte whose low 6 bits are repeated in every byte of cb
@@ -47,12 +51,13 @@ type Hash struct {
 	win        uint64
 	h1, h2, h3 uint32
 
-	// Lane i (byte i%8 of word i/8) of h holds the piece hash of block
-	// size 3·2^i since its last piece ended; of half, the same while
-	// hash1 is under 32 characters, then of everything since the 31st
-	// piece. Lane 31 of h holds lastH: the piece hash of block size 3·2^31
-	// once block size 3·2^30 has ended a piece (needLast).
-	h, half  [numWords + 1]uint64 // one spare word: the fast path steps two
+	// Lane i (byte i) of h holds the piece hash of block size 3·2^i since
+	// its last piece ended; of half, the same while hash1 is under 32
+	// characters, then of everything since the 31st piece. Lane 31 of h
+	// holds lastH: the piece hash of block size 3·2^31 once block size
+	// 3·2^30 has ended a piece (needLast). Write steps them 8 at a time,
+	// loaded as little-endian words from the first live block size on.
+	h, half  [numLanes]byte
 	bh       [numBlockHashes]blockHash
 	bhStart  int // block sizes below bhStart can no longer be chosen
 	bhEnd    int // block sizes from bhEnd up have not ended a piece yet
@@ -60,14 +65,9 @@ type Hash struct {
 	needLast bool
 }
 
-func (s *Hash) lane(w *[numWords + 1]uint64, i int) byte {
-	return byte(w[i/8] >> (8 * (i % 8)))
-}
+func (s *Hash) lane(w *[numLanes]byte, i int) byte { return w[i] }
 
-func (s *Hash) setLane(w *[numWords + 1]uint64, i int, v byte) {
-	sh := 8 * (i % 8)
-	w[i/8] = w[i/8]&^(0xFF<<sh) | uint64(v)<<sh
-}
+func (s *Hash) setLane(w *[numLanes]byte, i int, v byte) { w[i] = v }
 
 // New returns a Hash ready for writing.
 func New() *Hash {
@@ -91,23 +91,58 @@ func (s *Hash) Write(p []byte) (int, error) {
 	s.total += uint64(len(p))
 	n := len(p)
 	for len(p) > 0 {
-		if (s.bhEnd-1)/8-s.bhStart/8 <= 1 && !s.needLast {
-			p = p[s.writeFast(p):]
-		} else {
+		switch live := s.bhEnd - s.bhStart; {
+		case s.needLast || live > 16:
 			p = p[s.writeSlow(p):]
+		case live <= 8:
+			p = p[s.writeFast1(p):]
+		default:
+			p = p[s.writeFast(p):]
 		}
 	}
 	return n, nil
 }
 
-// writeFast hashes p while the live block sizes fit in two words of
-// lanes, and returns how many bytes it took: all of p, or up to a byte
-// after which they may not.
+// writeFast1 hashes p while the live block sizes fit in one word of
+// lanes (8), and returns how many bytes it took: all of p, or up to a byte
+// that ends a piece, after which they may not.
+func (s *Hash) writeFast1(p []byte) int {
+	h1, h2, h3, win := s.h1, s.h2, s.h3, s.win
+	w := s.bhStart
+	a := binary.LittleEndian.Uint64(s.h[w:])
+	ha := binary.LittleEndian.Uint64(s.half[w:])
+	low := uint64(1)<<s.bhStart - 1
+	for i, c := range p {
+		h2 = h2 - h1 + rollingWindow*uint32(c)
+		h1 = h1 + uint32(c) - uint32(byte(win>>((rollingWindow-1)*8)))
+		win = win<<8 | uint64(c)
+		h3 = h3<<5 ^ uint32(c)
+
+		cb := uint64(c&63) * lanes
+		a, ha = step(a, cb), step(ha, cb)
+
+		r1 := uint64(h1+h2+h3) + 1
+		if r1&low != 0 || r1%3 != 0 {
+			continue
+		}
+		s.h1, s.h2, s.h3, s.win = h1, h2, h3, win
+		binary.LittleEndian.PutUint64(s.h[w:], a)
+		binary.LittleEndian.PutUint64(s.half[w:], ha)
+		s.pieceEnds(r1 - 1)
+		return i + 1
+	}
+	s.h1, s.h2, s.h3, s.win = h1, h2, h3, win
+	binary.LittleEndian.PutUint64(s.h[w:], a)
+	binary.LittleEndian.PutUint64(s.half[w:], ha)
+	return len(p)
+}
+
+// writeFast is writeFast1 for up to 16 live block sizes, in two words.
 func (s *Hash) writeFast(p []byte) int {
 	h1, h2, h3, win := s.h1, s.h2, s.h3, s.win
-	w := s.bhStart / 8
-	a, b := s.h[w], s.h[w+1]
-	ha, hb := s.half[w], s.half[w+1]
+	w := s.bhStart
+	a, b := binary.LittleEndian.Uint64(s.h[w:]), binary.LittleEndian.Uint64(s.h[w+8:])
+	ha, hb := binary.LittleEndian.Uint64(s.half[w:]), binary.LittleEndian.Uint64(s.half[w+8:])
 	// A piece ends for block size bs = 3·2^k where the rolling hash r is
 	// bs-1 modulo bs, that is where r+1 is a multiple of 3 and of 2^k;
 	// it can end for 3·2^(k+1) only where it ends for 3·2^k.
@@ -127,18 +162,25 @@ func (s *Hash) writeFast(p []byte) int {
 			continue
 		}
 		s.h1, s.h2, s.h3, s.win = h1, h2, h3, win
-		s.h[w], s.h[w+1], s.half[w], s.half[w+1] = a, b, ha, hb
+		s.storeWords(w, a, b, ha, hb)
 		s.pieceEnds(r1 - 1)
 		return i + 1
 	}
 	s.h1, s.h2, s.h3, s.win = h1, h2, h3, win
-	s.h[w], s.h[w+1], s.half[w], s.half[w+1] = a, b, ha, hb
+	s.storeWords(w, a, b, ha, hb)
 	return len(p)
+}
+
+func (s *Hash) storeWords(w int, a, b, ha, hb uint64) {
+	binary.LittleEndian.PutUint64(s.h[w:], a)
+	binary.LittleEndian.PutUint64(s.h[w+8:], b)
+	binary.LittleEndian.PutUint64(s.half[w:], ha)
+	binary.LittleEndian.PutUint64(s.half[w+8:], hb)
 }
 
 // writeSlow hashes p, stepping every word of live lanes in memory; for
 // inputs that keep more block sizes live than writeFast handles (long runs
-// of one byte value can). It returns after the first byte that ends a
+// of one byte value can), and once lastH is needed. It returns after the first byte that ends a
 // piece.
 func (s *Hash) writeSlow(p []byte) int {
 	for i, c := range p {
@@ -147,13 +189,13 @@ func (s *Hash) writeSlow(p []byte) int {
 		s.win = s.win<<8 | uint64(c)
 		s.h3 = s.h3<<5 ^ uint32(c)
 		cb := uint64(c&63) * lanes
-		hi := (s.bhEnd - 1) / 8
+		hi := s.bhEnd - 1
 		if s.needLast {
-			hi = lastLane / 8
+			hi = lastLane
 		}
-		for w := s.bhStart / 8; w <= hi; w++ {
-			s.h[w] = step(s.h[w], cb)
-			s.half[w] = step(s.half[w], cb)
+		for w := s.bhStart; w <= hi; w += 8 {
+			binary.LittleEndian.PutUint64(s.h[w:], step(binary.LittleEndian.Uint64(s.h[w:]), cb))
+			binary.LittleEndian.PutUint64(s.half[w:], step(binary.LittleEndian.Uint64(s.half[w:]), cb))
 		}
 		r1 := uint64(s.h1+s.h2+s.h3) + 1
 		if r1&(1<<s.bhStart-1) != 0 || r1%3 != 0 {

@@ -23,6 +23,11 @@
 // byte for the input's length on a logarithmic scale, and q1/q3 and q2/q3
 // as percentages modulo 16.
 //
+// A [Hash] streams its input in one pass with a fixed state of about 1
+// KiB. On one core [Sum] runs 2.8 to 3.1 times as fast as tlsh 3.4.4
+// (hash/internal/simtest/bench.sh): the first two steps of each triplet's
+// Pearson hash, which depend only on the newest byte, come from a table.
+//
 // # Minimum input
 //
 // libtlsh 3.4.4 gives no digest, and neither does this package, for:

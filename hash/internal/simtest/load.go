@@ -71,7 +71,7 @@ func (in Input) Open(root string) (r io.Reader, skip string, err error) {
 func (in Input) check(b []byte) error {
 	h := sha256.Sum256(b)
 	if int64(len(b)) != in.Size || hex.EncodeToString(h[:8]) != in.SHA256 {
-		return fmt.Errorf("%s: not the input recorded (%d bytes, sha256 %x…)", in.Name, len(b), h[:8])
+		return fmt.Errorf("%s: not the input recorded (%d bytes, sha256 %x…); after changing it, rerun hash/internal/simtest/record.sh", in.Name, len(b), h[:8])
 	}
 	return nil
 }

@@ -59,6 +59,10 @@ for k in 1 2 3 4 5 6 8 12 16 32; do
 done
 # Just below and above TLSH's variety rule: 63 to 66 of 128 buckets filled.
 gens+=(few:3:300:2 few:6:300:4 few:2:300:3 few:2:300:4 few:1:300:2 few:5:300:3 few:2:300:5 few:3:300:5)
+# A 7-byte window that ends a piece for every ssdeep block size at once,
+# up to 3·2^30 (the last block size's own state, lastH, comes into use).
+gens+=(magic:1:0:1 magic:1:0:3 magic:1:10:1 magic:1:1000:1 magic:2:1000:5 magic:3:100000:1
+	magic:4:100000:3 magic:5:1000000:40 magic:6:10000:300 magic:7:200:1000)
 for s in 1 2 3; do
 	for n in 1 2 3 4 5 6 7 8 9 10 20 49 50 51 100 191 192 193 255 256 257 300 383 384 385 512 1000; do
 		gens+=(rand:$s:$n)

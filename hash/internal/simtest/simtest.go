@@ -25,6 +25,8 @@ import (
 //	text:SEED:N     N bytes of pseudo-random words and line breaks
 //	few:SEED:N:M    N bytes drawn from 0..2, then M pseudo-random bytes
 //	                (for inputs just below and above TLSH's variety rule)
+//	magic:SEED:N:K  rand:SEED:N with K copies of magicWindow spread over it
+//	                (K ≤ 1024): each ends a piece for every ssdeep block size
 //	mut:SEED:N:E    rand:SEED:N with E edits (replace, insert or delete a
 //	                short run) drawn from SEED+1; N at most 64 MiB
 func Open(spec string) (io.Reader, int64, error) {
@@ -56,6 +58,17 @@ func Open(spec string) (io.Reader, int64, error) {
 	case f[0] == "few" && len(args) == 3:
 		few := &gen{n: int64(args[1]), state: args[0], next: func(st *uint64) byte { return byte(splitmix(st) % 3) }}
 		return io.MultiReader(few, newRand(args[0], int64(args[2]))), int64(args[1] + args[2]), nil
+	case f[0] == "magic" && len(args) == 3 && args[1] <= 64<<20 && args[2] <= 1024:
+		b, _ := Bytes(fmt.Sprintf("rand:%d:%d", args[0], args[1]))
+		k := int(args[2])
+		var out []byte
+		for i := range k + 1 {
+			out = append(out, b[len(b)*i/(k+1):len(b)*(i+1)/(k+1)]...)
+			if i < k {
+				out = append(out, magicWindow[:]...)
+			}
+		}
+		return strings.NewReader(string(out)), int64(len(out)), nil
 	case f[0] == "mut" && len(args) == 3 && args[1] <= 64<<20:
 		b := mutate(args[0], int(args[1]), int(args[2]))
 		return strings.NewReader(string(b)), int64(len(b)), nil
@@ -73,6 +86,11 @@ func Bytes(spec string) ([]byte, error) {
 	_, err = io.ReadFull(r, b)
 	return b, err
 }
+
+// magicWindow is 7 bytes after which ssdeep's rolling hash is 0xBFFFFFFF,
+// -1 modulo every block size up to 3·2^30: a piece ends for all 31 block
+// sizes at once, the largest ones included.
+var magicWindow = [7]byte{0x62, 0x19, 0xdf, 0x19, 0xdc, 0x1f, 0x26}
 
 func splitmix(s *uint64) uint64 {
 	*s += 0x9e3779b97f4a7c15
