@@ -69,6 +69,7 @@ bench() { # bench LABEL LISTFILE
     run md5sum sh -c "tr '\n' '\0' <'$list' | xargs -0 md5sum"
     run sha256sum sh -c "tr '\n' '\0' <'$list' | xargs -0 sha256sum"
     run filerep-scan "$tmp/scan" -q "${@:3}"
+    run scan-sha256 "$tmp/scan" -q -hashes sha256 "${@:3}"   # only the digest a lookup needs
     if [ "$skipslow" = 0 ]; then
       if $py -c 'import pefile' 2>/dev/null; then run pefile sh -c "$py bench/pefile_load.py <'$list'"; fi
       if command -v readpe >/dev/null; then run readpe sh -c "tr '\n' '\0' <'$list' | xargs -0 -n1 readpe"; fi
@@ -78,13 +79,14 @@ bench() { # bench LABEL LISTFILE
   echo
   echo "== $label: $n files, $(echo "$bytes/1000000" | bc) MB, median of $runs run(s)"
   printf '%-14s %10s %12s %10s %14s\n' tool seconds range MB/s "vs md5sum"
-  for k in filerep-scan md5sum sha256sum pefile readpe; do
+  for k in filerep-scan scan-sha256 md5sum sha256sum pefile readpe; do
     [ -n "${secs[$k]:-}" ] || continue
     printf '%-14s %10.3f %12s %10.1f %13.2fx\n' "$k" "${secs[$k]}" "${range[$k]}" "$(echo "$bytes/1000000/${secs[$k]}" | bc -l)" \
       "$(echo "${secs[md5sum]}/${secs[$k]}" | bc -l)"
   done
   for k in pefile readpe; do
     [ -n "${secs[$k]:-}" ] && printf 'filerep-scan is %.1fx faster than %s\n' "$(echo "${secs[$k]}/${secs[filerep-scan]}" | bc -l)" "$k"
+    [ -n "${secs[$k]:-}" ] && printf 'scan -hashes sha256 is %.1fx faster than %s\n' "$(echo "${secs[$k]}/${secs[scan-sha256]}" | bc -l)" "$k"
   done
   return 0
 }
