@@ -66,11 +66,11 @@ func (r *FileReport) setDetection(ctx context.Context, f *pe.File, rules []detec
 }
 
 // finding copies a detection finding into the report's shape.
-func finding(fd *detect.Finding) *pe.Finding {
+func finding(fd *detect.Finding) *Finding {
 	if fd == nil {
 		return nil
 	}
-	out := &pe.Finding{
+	out := &Finding{
 		RuleID: fd.RuleID, Kind: string(fd.Kind), Name: fd.Name, Language: fd.Language,
 		Version: fd.Version, Confidence: int(fd.Confidence), Evidence: evidence(fd.Evidence),
 	}
@@ -78,11 +78,11 @@ func finding(fd *detect.Finding) *pe.Finding {
 }
 
 // findings copies detection findings into the report's shape.
-func findings(fds []detect.Finding) []pe.Finding {
+func findings(fds []detect.Finding) []Finding {
 	if fds == nil {
 		return nil
 	}
-	out := make([]pe.Finding, len(fds))
+	out := make([]Finding, len(fds))
 	for i := range fds {
 		out[i] = *finding(&fds[i])
 	}
@@ -90,25 +90,25 @@ func findings(fds []detect.Finding) []pe.Finding {
 }
 
 // behaviors copies detected behaviours into the report's shape.
-func behaviors(bs []detect.Behavior) []pe.Behavior {
+func behaviors(bs []detect.Behavior) []Behavior {
 	if bs == nil {
 		return nil
 	}
-	out := make([]pe.Behavior, len(bs))
+	out := make([]Behavior, len(bs))
 	for i, b := range bs {
-		out[i] = pe.Behavior{ID: b.ID, Description: b.Description, Common: b.Common, Evidence: evidence(b.Evidence)}
+		out[i] = Behavior{ID: b.ID, Description: b.Description, Common: b.Common, Evidence: evidence(b.Evidence)}
 	}
 	return out
 }
 
 // evidence copies detection evidence into the report's shape.
-func evidence(es []detect.Evidence) []pe.Evidence {
+func evidence(es []detect.Evidence) []Evidence {
 	if es == nil {
 		return nil
 	}
-	out := make([]pe.Evidence, len(es))
+	out := make([]Evidence, len(es))
 	for i, e := range es {
-		out[i] = pe.Evidence{Kind: e.Kind, Value: e.Value, Offset: e.Offset}
+		out[i] = Evidence{Kind: e.Kind, Value: e.Value, Offset: e.Offset}
 	}
 	return out
 }

@@ -42,8 +42,8 @@ func hostileReport() *FileReport {
 		CompanyName: h("Company"), FileDescription: h("Description"), ProductName: h("Product"),
 		OriginalFilename: h("Original"), FileVersion: h("FileVersion"), ProductVersion: h("ProductVersion"),
 	}
-	ev := []pe.Evidence{{Kind: "import", Value: h("kernel32.dll!Evil"), Offset: -1}}
-	finding := &pe.Finding{Name: h("Compiler"), Version: h("1.0")}
+	ev := []Evidence{{Kind: "import", Value: h("kernel32.dll!Evil"), Offset: -1}}
+	finding := &Finding{Name: h("Compiler"), Version: h("1.0")}
 	return &FileReport{
 		Schema:      Schema,
 		File:        FileInfo{Name: h("name.exe"), Path: h("/path/name.exe"), Size: 1234, Kind: pe.KindEXE},
@@ -53,13 +53,13 @@ func hostileReport() *FileReport {
 			SatellitePath: h(`fr-FR\name.exe.mui`)},
 		Localized: &Localized{Language: h("fr-FR"), SatellitePath: h("sat"), VersionInfo: &vs},
 		DNA: &DNA{Machine: h("x86"), Platform: h("32-bit"), Subsystem: h("Windows GUI"), DotNet: true, CLRVersion: h("v4.0"),
-			Packed: true, Packers: []pe.Finding{*finding}, CodeLanguage: h("C"), Compiler: finding,
+			Packed: true, Packers: []Finding{*finding}, CodeLanguage: h("C"), Compiler: finding,
 			Installer: h("NSIS"), InstallerDetail: finding},
 		PE: &PEDetails{Timestamp: h("2009"), LinkerVersion: h("9.0"),
 			Manifest: &pe.Manifest{RequestedExecutionLevel: h("asInvoker")},
 			Debug:    []pe.DebugEntry{{PDBPath: h(`C:\src\evil.pdb`)}}},
 		Sections:  []Section{{Name: h(".text"), Flags: h("r-x")}},
-		Behaviors: []pe.Behavior{{Description: h("Runs as a service"), Evidence: ev}},
+		Behaviors: []Behavior{{Description: h("Runs as a service"), Evidence: ev}},
 		Signature: &Signature{Signed: true, DigestAlgorithm: h("sha256"), Timestamp: h("2020"), TimestampSource: h("rfc3161"),
 			Signers: []Signer{{Subject: h("CN=Signer"), Issuer: h("CN=Issuer"), DigestAlgorithm: h("sha256")},
 				{Subject: h("CN=Nested"), Issuer: h("CN=Issuer2"), DigestAlgorithm: h("sha1")}}},

@@ -30,18 +30,18 @@ const Schema = "filerep/v1"
 //
 // Example_notPE and Example_missingPath show the two common cases.
 type FileReport struct {
-	Schema      string        `json:"schema"`
-	File        FileInfo      `json:"file"`
-	Hashes      Hashes        `json:"hashes"`
-	VersionInfo *VersionInfo  `json:"version_info,omitempty"`
-	MUI         *MUI          `json:"mui,omitempty"`
-	Localized   *Localized    `json:"localized,omitempty"`
-	DNA         *DNA          `json:"dna,omitempty"`
-	PE          *PEDetails    `json:"pe,omitempty"`
-	Sections    []Section     `json:"sections,omitempty"`
-	Signature   *Signature    `json:"signature,omitempty"`
-	Behaviors   []pe.Behavior `json:"behaviors,omitempty"`
-	Anomalies   []string      `json:"anomalies,omitempty"` // "id: sentence", ids are stable
+	Schema      string       `json:"schema"`
+	File        FileInfo     `json:"file"`
+	Hashes      Hashes       `json:"hashes"`
+	VersionInfo *VersionInfo `json:"version_info,omitempty"`
+	MUI         *MUI         `json:"mui,omitempty"`
+	Localized   *Localized   `json:"localized,omitempty"`
+	DNA         *DNA         `json:"dna,omitempty"`
+	PE          *PEDetails   `json:"pe,omitempty"`
+	Sections    []Section    `json:"sections,omitempty"`
+	Signature   *Signature   `json:"signature,omitempty"`
+	Behaviors   []Behavior   `json:"behaviors,omitempty"`
+	Anomalies   []string     `json:"anomalies,omitempty"` // "id: sentence", ids are stable
 	// AnomalyDetails are the same anomalies, structured: the id apart
 	// from the sentence. Anomalies keeps the "id: sentence" strings of
 	// filerep/v1 for the tools that read them.
@@ -200,13 +200,13 @@ type DNA struct {
 	CLRVersion  string  `json:"clr_version"` // e.g. "v4.0.30319" when dotnet
 
 	// Detection (pe.Detect): each finding carries its evidence.
-	Packed       bool         `json:"packed"`
-	Packers      []pe.Finding `json:"packers,omitempty"`
-	CodeLanguage string       `json:"code_language"` // report.md vocabulary; "Unknown" when evidence is thin
-	Compiler     *pe.Finding  `json:"compiler,omitempty"`
-	Installer    string       `json:"installer"` // NSIS | Inno Setup | … ; "" if none
+	Packed       bool      `json:"packed"`
+	Packers      []Finding `json:"packers,omitempty"`
+	CodeLanguage string    `json:"code_language"` // report.md vocabulary; "Unknown" when evidence is thin
+	Compiler     *Finding  `json:"compiler,omitempty"`
+	Installer    string    `json:"installer"` // NSIS | Inno Setup | … ; "" if none
 	// InstallerDetail is the installer finding with its version and evidence.
-	InstallerDetail *pe.Finding `json:"installer_detail,omitempty"`
+	InstallerDetail *Finding `json:"installer_detail,omitempty"`
 	// RulesVersion identifies the detection rules, so stored reports can
 	// be recomputed when rules change.
 	RulesVersion string `json:"rules_version,omitempty"`

@@ -1,14 +1,12 @@
-package pe
+package filerep
 
 import "fmt"
 
 // This file holds the report's shapes of a detection result: package
 // github.com/filerep/filerep/pe/detect finds compilers, packers,
-// installers and behaviours, and the root package copies its results
-// into these types because FileReport (report.go) is declared with them.
-// They are not part of parsing; they go when the root package declares
-// the report's own types (issue 14, step 3). New code should use
-// detect.Finding, detect.Evidence and detect.Behavior.
+// installers and behaviours, and detection.go copies its results into
+// these types, so that the report's JSON is defined here, not by the
+// detection engine's types.
 
 // Evidence is the report's copy of detect.Evidence: one fact that made a
 // rule fire, and where. In JSON it is its String form.
