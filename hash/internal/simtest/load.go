@@ -85,6 +85,7 @@ type Chunks struct {
 	state uint64
 }
 
+// Read reads at most a pseudo-random 1 to Max bytes from R.
 func (c *Chunks) Read(p []byte) (int, error) {
 	n := 1 + int(splitmix(&c.state)%uint64(max(c.Max, 1)))
 	return c.R.Read(p[:min(len(p), n)])
