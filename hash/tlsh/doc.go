@@ -48,7 +48,8 @@
 // [Distance] is 0 for equal digests and grows with the difference: the
 // body's buckets count up to 6 each (1 per quartile step, 6 for the
 // farthest pair), the header's checksum 1, the quartile ratios and the
-// length 12 per step beyond the first. Trend Micro suggests thresholds
-// around 30 to 100 depending on the false-positive rate wanted.
+// length 12 per step beyond the first. Small distances (tens)
+// mean similar inputs; where to cut depends on the false positives a use
+// can bear.
 // [DistanceNoLength] leaves the length term out.
 package tlsh
