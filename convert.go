@@ -52,6 +52,12 @@ func (r *FileReport) setHashes(s *hash.Sums, which hash.Digests) {
 	if which.Has(hash.DigestBLAKE3) {
 		r.Hashes.BLAKE3 = s.BLAKE3.String()
 	}
+	if which.Has(hash.DigestSSDEEP) && s.SSDEEPErr == nil {
+		r.Hashes.SSDeep = s.SSDEEP.String()
+	}
+	if which.Has(hash.DigestTLSH) && s.TLSHErr == nil {
+		r.Hashes.TLSH = s.TLSH.String()
+	}
 	r.entropy = s.Entropy()
 	r.File.Entropy = &r.entropy
 	r.hashed = true

@@ -107,6 +107,15 @@ type Hashes struct {
 	RichHeaderHash   string `json:"rich_header_hash"`            // MD5 of the decoded Rich header; "" without one
 	Authentihash     string `json:"authentihash,omitempty"`      // SHA-256 Authenticode digest
 	AuthentihashSHA1 string `json:"authentihash_sha1,omitempty"` // SHA-1 form, as older catalogs list it: computed for signed files, with a knowledge base, or WithAuthentihash(true)
+
+	// SSDeep and TLSH are the similarity digests, computed in the same
+	// read when asked for (WithHashes with hash.DigestSSDEEP,
+	// hash.DigestTLSH; -hashes all): ssdeep's "blocksize:hash1:hash2" and
+	// TLSH's "T1" + 70 hex characters, equal to Debian's ssdeep 2.14.1 and
+	// tlsh 3.4.4. TLSH is "" for inputs under 256 bytes or with too little
+	// variety, as the tool refuses them.
+	SSDeep string `json:"ssdeep,omitempty"`
+	TLSH   string `json:"tlsh,omitempty"`
 }
 
 // VersionInfo is the version resource: the primary strings (from the

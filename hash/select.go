@@ -67,18 +67,19 @@ func (d Digests) String() string {
 }
 
 // ParseDigests reads a comma-separated list of names (md5, sha1, sha256,
-// blake3, ssdeep, tlsh, case and spaces aside), "all" (AllDigests, the four
-// cryptographic ones) or "every" (EveryDigest, with ssdeep and TLSH). An
-// empty list or an unknown name is an error.
+// blake3, ssdeep, tlsh, case and spaces aside), "default" (AllDigests,
+// the four cryptographic ones, what Sum computes) or "all" (EveryDigest:
+// every digest the package has, ssdeep and TLSH included; "every" says the
+// same). An empty list or an unknown name is an error.
 func ParseDigests(list string) (Digests, error) {
 	var d Digests
 	for _, f := range strings.Split(list, ",") {
 		f = strings.ToLower(strings.TrimSpace(f))
 		switch f {
-		case "all":
+		case "default":
 			d |= AllDigests
 			continue
-		case "every":
+		case "all", "every":
 			d |= EveryDigest
 			continue
 		case "sha-1":

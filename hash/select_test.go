@@ -19,7 +19,8 @@ func TestParseDigests(t *testing.T) {
 	}{
 		{"sha256", DigestSHA256},
 		{"md5, SHA256", DigestMD5 | DigestSHA256},
-		{"all", AllDigests},
+		{"all", EveryDigest},
+		{"default", AllDigests},
 		{"sha-1,blake3", DigestSHA1 | DigestBLAKE3},
 	} {
 		got, err := ParseDigests(tt.in)

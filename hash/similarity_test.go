@@ -73,5 +73,8 @@ func TestParseDigestsSimilarity(t *testing.T) {
 	assert.Equal(t, EveryDigest, d)
 	d, err = ParseDigests("all")
 	require.NoError(t, err)
+	assert.Equal(t, EveryDigest, d, "all asks for every digest the SDK has")
+	d, err = ParseDigests("default")
+	require.NoError(t, err)
 	assert.Equal(t, AllDigests, d)
 }

@@ -50,7 +50,7 @@ func main() {
 
 // manual is report's -h text.
 var manual = cli.Manual{
-	Synopsis: `usage: report [-json] [-fast] [-hashes LIST|all] [-timeout D] [-lang TAG]
+	Synopsis: `usage: report [-json] [-fast] [-hashes LIST|default|all] [-timeout D] [-lang TAG]
               [-roots PEM|none] [-kb FILE|none] [-catalogs DIR] [-host-path WINPATH]
               [-telemetry SAMPLES.jsonl] FILE...`,
 	About: `Prints a reputation report for each FILE (exe, dll, sys, efi, mui; any other
@@ -82,7 +82,8 @@ each report starts with a "==> FILE <==" line. With -json, one report per line
   -lang TAG       a BCP 47 tag such as fr-FR: a tag that does not parse is a
                   usage error; one the file has no localization for (no .mui
                   satellite, version table or telemetry string) is warned about.
-  -hashes LIST    md5,sha1,sha256,blake3 (comma-separated) or all.
+  -hashes LIST    md5,sha1,sha256,blake3,ssdeep,tlsh (comma-separated), default
+                  (the first four) or all (every digest, ssdeep and TLSH included).
 
 Examples:
   report testdata/pe/mingw-service-x86.exe
@@ -106,7 +107,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fl := flag.NewFlagSet("report", flag.ContinueOnError)
 	fl.BoolVar(&o.json, "json", false, "print one JSON report per line (JSON Lines) instead of text")
 	fl.BoolVar(&o.fast, "fast", false, "parse only headers and sections")
-	fl.StringVar(&o.hashes, "hashes", "all", "digests to compute: a comma-separated list of md5, sha1, sha256, blake3, or all")
+	fl.StringVar(&o.hashes, "hashes", "default", "digests to compute: a comma-separated list of md5, sha1, sha256, blake3, ssdeep, tlsh; default (the first four) or all")
 	fl.DurationVar(&o.timeout, "timeout", 30*time.Second, "time allowed per file (e.g. 500ms, 1m); a file that runs out gets a partial report and exit status 1")
 	fl.StringVar(&o.roots, "roots", "", "PEM `file` of root certificates that replace the embedded trust anchors (\"none\": no anchors; never the system store)")
 	fl.StringVar(&o.kb, "kb", "", "knowledge base `file` (default: the seeded one in the user cache, created on first use; \"none\" for none)")

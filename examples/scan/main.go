@@ -47,7 +47,7 @@ func main() {
 // manual is scan's -h text.
 var manual = cli.Manual{
 	Synopsis: `usage: scan [-o OUT.jsonl [-resume]] [-workers N] [-ordered] [-fast]
-            [-hashes LIST|all] [-q] DIR...`,
+            [-hashes LIST|default|all] [-q] DIR...`,
 	About: `Analyses every regular file under each DIR (a FILE works too) and writes one
 filerep report per line (JSON Lines, docs/report.md) to stdout or -o. Symbolic
 links are not followed; FIFOs, sockets, devices and symlinks are skipped and
@@ -84,7 +84,7 @@ func newFlags(o *options) *flag.FlagSet {
 	fl.BoolVar(&o.ordered, "ordered", false, "write reports in walk order")
 	fl.BoolVar(&o.fast, "fast", false, "parse only headers and sections")
 	fl.BoolVar(&o.quiet, "q", false, "no progress and no summary (failures are still named)")
-	fl.StringVar(&o.hashes, "hashes", "all", "digests to compute: a comma-separated list of md5, sha1, sha256, blake3, or all")
+	fl.StringVar(&o.hashes, "hashes", "default", "digests to compute: a comma-separated list of md5, sha1, sha256, blake3, ssdeep, tlsh; default (the first four) or all")
 	return fl
 }
 
