@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/filerep/filerep/hash/ssdeep"
+	"github.com/filerep/filerep/hash/tlsh"
 )
 
 // KnowledgeBase is the read side of what filerep knows about files beyond the
@@ -182,6 +185,14 @@ type FileRecord struct {
 	Publisher string `json:"publisher,omitempty"` // manufacturer, as the source says
 	Source    string `json:"source"`              // "nsrl", "hashlist", "catalog", "report", "seed", …
 	Trust     Trust  `json:"trust"`               // what the source says of the file
+
+	// The similarity digests of the file, when the source computed them
+	// (see [SimilarityIndex]): ssdeep's blocksize:hash1:hash2 and TLSH's
+	// "T1" and 70 upper-case hex digits. Normalize accepts a TLSH digest
+	// without "T1" (tlsh 3.4's form) and in lower case, and writes it in
+	// this form.
+	SSDeep string `json:"ssdeep,omitempty"`
+	TLSH   string `json:"tlsh,omitempty"`
 }
 
 // key returns the record's identity hash: SHA-256, else SHA-1, else MD5.
@@ -196,10 +207,14 @@ func (r FileRecord) key() string {
 }
 
 // Normalize checks r as [Tx.PutFile] does and returns it in the form a
-// knowledge base stores: hashes in lower-case hex, the source trimmed. The
-// error wraps [ErrBadHash] for a malformed hash and [ErrInvalidRecord] for
-// a record without a hash, a source or a valid trust. It is for
-// implementations of [Tx]; MemKB and the SQLite store use it.
+// knowledge base stores: hashes in lower-case hex, the source trimmed, the
+// similarity digests trimmed and in their canonical text form
+// ([ssdeep.Digest.String], [tlsh.Digest.String]). The error wraps
+// [ErrBadHash] for a malformed hash or similarity digest and
+// [ErrInvalidRecord] for a record without a hash, a source or a valid
+// trust. The similarity digests do not identify a file: a record needs an
+// MD5, SHA-1 or SHA-256 too. It is for implementations of [Tx]; MemKB and
+// the SQLite store use it.
 func (r FileRecord) Normalize() (FileRecord, error) {
 	for _, h := range []struct {
 		p   *string
@@ -212,6 +227,20 @@ func (r FileRecord) Normalize() (FileRecord, error) {
 		if *h.p, err = normalizeHashAs(*h.p, h.alg, h.alg.String()+" field"); err != nil {
 			return r, err
 		}
+	}
+	if r.SSDeep = strings.TrimSpace(r.SSDeep); r.SSDeep != "" {
+		d, err := ssdeep.Parse(r.SSDeep)
+		if err != nil {
+			return r, errorf(ErrBadHash, "ssdeep field: %w", err)
+		}
+		r.SSDeep = d.String()
+	}
+	if r.TLSH = strings.TrimSpace(r.TLSH); r.TLSH != "" {
+		d, err := tlsh.Parse(r.TLSH)
+		if err != nil {
+			return r, errorf(ErrBadHash, "tlsh field: %w", err)
+		}
+		r.TLSH = d.String()
 	}
 	if r.key() == "" {
 		return r, errorf(ErrInvalidRecord, "file record without a hash")

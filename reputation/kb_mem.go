@@ -442,3 +442,27 @@ type Stats struct {
 	Publishers     int64 `json:"publishers"`      // trusted publishers
 	CatalogMembers int64 `json:"catalog_members"` // catalog memberships
 }
+
+var _ SimilarityIndex = (*MemKB)(nil)
+
+// Similar implements [SimilarityIndex] by comparing the query with every
+// record that has a similarity digest.
+func (kb *MemKB) Similar(ctx context.Context, ssdeepDigest, tlshDigest, excludeSHA256 string, limit int) ([]SimilarFile, error) {
+	m, err := NewSimilarMatcher(ssdeepDigest, tlshDigest, excludeSHA256)
+	if err != nil {
+		return nil, err
+	}
+	var out []SimilarFile
+	err = kb.read(ctx, func(st *memState) error {
+		for _, r := range st.files {
+			if r.SSDeep == "" && r.TLSH == "" {
+				continue
+			}
+			if f, ok := m.Match(r); ok {
+				out = append(out, f)
+			}
+		}
+		return nil
+	})
+	return m.Finish(out, err, limit)
+}

@@ -75,3 +75,36 @@ func (l Layered) CatalogMembers(ctx context.Context, authentihash string) ([]Cat
 	return gather(l, func(kb KnowledgeBase) ([]CatalogMember, error) { return kb.CatalogMembers(ctx, authentihash) },
 		SortCatalogMembers, "catalog member", authentihash)
 }
+
+var _ SimilarityIndex = Layered(nil)
+
+// Similar implements [SimilarityIndex]: it asks every layer that is a
+// SimilarityIndex (the others are skipped), keeps one answer per record
+// (the same SHA-256 and source from two layers: the first layer's), and
+// orders and cuts the merged list as one knowledge base would.
+func (l Layered) Similar(ctx context.Context, ssdeepDigest, tlshDigest, excludeSHA256 string, limit int) ([]SimilarFile, error) {
+	m, err := NewSimilarMatcher(ssdeepDigest, tlshDigest, excludeSHA256)
+	if err != nil {
+		return nil, err
+	}
+	var out []SimilarFile
+	seen := map[memFileKey]bool{}
+	for _, kb := range l {
+		idx, ok := kb.(SimilarityIndex)
+		if !ok {
+			continue
+		}
+		fs, err := idx.Similar(ctx, ssdeepDigest, tlshDigest, excludeSHA256, limit)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		for _, f := range fs {
+			k := memFileKey{f.Record.key(), f.Record.Source}
+			if !seen[k] {
+				seen[k] = true
+				out = append(out, f)
+			}
+		}
+	}
+	return m.Finish(out, nil, limit)
+}

@@ -29,8 +29,9 @@ import (
 // lookups by every hash algorithm and case, ErrNotFound and ErrBadHash,
 // record replacement, ordering, normalization of names, paths, subjects
 // and hashes, transactions that commit all or nothing (on error, on panic,
-// on a cancelled context), and concurrent readers during writes (run the
-// tests with -race).
+// on a cancelled context), concurrent readers during writes (run the
+// tests with -race), and, when kb is a [reputation.SimilarityIndex], its
+// thresholds, order, limit and exclusion.
 //
 // Run writes records under names and hashes derived from a random prefix
 // ("kbtest-<hex>-…"), so it may run against a knowledge base that holds
@@ -49,6 +50,7 @@ func Run(t *testing.T, kb reputation.ReadWriter) {
 	t.Run("Relationships", s.relationships)
 	t.Run("Publisher", s.publisher)
 	t.Run("CatalogMembers", s.catalogMembers)
+	t.Run("Similar", s.similar)
 	t.Run("Rollback", s.rollback)
 	t.Run("Panic", s.panicRollback)
 	t.Run("Context", s.context)

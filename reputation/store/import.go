@@ -348,6 +348,8 @@ type reportLine struct {
 		MD5    string `json:"md5"`
 		SHA1   string `json:"sha1"`
 		SHA256 string `json:"sha256"`
+		SSDeep string `json:"ssdeep"`
+		TLSH   string `json:"tlsh"`
 	} `json:"hashes"`
 	VersionInfo *struct {
 		CompanyName string `json:"company_name"`
@@ -358,12 +360,14 @@ type reportLine struct {
 
 // ImportReports imports JSON Lines of filerep FileReports (as written by
 // examples/report -json or examples/scan) from r. Of each report it reads
-// only file.name, file.path, hashes.md5/sha1/sha256 and
+// only file.name, file.path, hashes.md5/sha1/sha256/ssdeep/tlsh and
 // version_info.company_name/product_name/file_version, and records:
 //
 //   - a [reputation.FileRecord] (source "report", trust [reputation.TrustKnown] unless
-//     [WithTrust]) with the hashes, name, product, file version and company
-//     name — claims the file makes about itself, not verified;
+//     [WithTrust]) with the hashes, the similarity digests when the report
+//     has them (reports made with -hashes all), name, product, file
+//     version and company name — claims the file makes about itself, not
+//     verified;
 //   - a [reputation.VersionRecord] for the file name when the report has a file
 //     version and a SHA-256;
 //   - one sighting of the file name at file.path, when that is an absolute
@@ -372,8 +376,8 @@ type reportLine struct {
 //     paths and are left out.
 //
 // A line without any hash (a file that could not be read) is skipped;
-// a line that is not JSON or has a malformed hash is bad. Batching,
-// streaming and errors are as for [ImportHashList].
+// a line that is not JSON or has a malformed hash or similarity digest is
+// bad. Batching, streaming and errors are as for [ImportHashList].
 func ImportReports(ctx context.Context, w reputation.Writer, r io.Reader, opts ...ImportOption) (ImportResult, error) {
 	cfg, err := makeImportConfig("report", opts)
 	if err != nil {
@@ -395,6 +399,7 @@ func reportOps(line []byte, cfg importConfig) (ops []func(reputation.Tx) error, 
 	}
 	rec := reputation.FileRecord{
 		MD5: rl.Hashes.MD5, SHA1: rl.Hashes.SHA1, SHA256: rl.Hashes.SHA256,
+		SSDeep: rl.Hashes.SSDeep, TLSH: rl.Hashes.TLSH,
 		Name: strings.TrimSpace(rl.File.Name), Source: cfg.source, Trust: cfg.trust,
 	}
 	if rec.MD5 == "" && rec.SHA1 == "" && rec.SHA256 == "" {

@@ -27,7 +27,15 @@ import (
 // SchemaVersion is the knowledge-base schema this package writes and
 // reads. It is stored in the SQLite header's user_version field; a file
 // with a higher number is refused with [reputation.ErrSchemaVersion].
-const SchemaVersion = 1
+//
+// Version 2 added the similarity digests of file records (columns ssdeep,
+// ssdeep_bs and tlsh). [Open] and [Default] upgrade a version-1 file in
+// place when they open it read-write, in one transaction that adds the
+// columns (empty for the records already there) and records the new
+// version; opened read-only, a version-1 file is read as it is, its
+// records without similarity digests. An upgraded file is refused by a
+// filerep that only knows version 1.
+const SchemaVersion = 2
 
 // applicationID marks an SQLite file as a filerep knowledge base: "fRKB",
 // in the header's application_id field (bytes 68–71).
@@ -108,7 +116,20 @@ CREATE TABLE catalog_member(
 ) WITHOUT ROWID;
 `
 
-// schemaTables are the tables a version-1 knowledge base must have.
+// migrateV2 turns a version-1 schema into version 2: the similarity
+// digests of a file record, ssdeep's in its text form with its block size
+// apart (for picking the comparable ones, see [Store.Similar]) and TLSH's
+// in its "T1" text form. ADD COLUMN changes only the schema, not the rows,
+// so it takes the same time on a file of any size. A new file gets
+// schemaV1 and then this, as an old file does.
+const migrateV2 = `
+ALTER TABLE file ADD COLUMN ssdeep TEXT;
+ALTER TABLE file ADD COLUMN ssdeep_bs INTEGER;
+ALTER TABLE file ADD COLUMN tlsh TEXT;
+CREATE INDEX file_ssdeep_bs ON file(ssdeep_bs) WHERE ssdeep_bs IS NOT NULL;
+`
+
+// schemaTables are the tables a knowledge base must have.
 var schemaTables = []string{"meta", "file", "name", "path", "version", "relation", "publisher", "catalog_member"}
 
 // Store is a [reputation.KnowledgeBase] and [reputation.Writer] kept in an SQLite database file
@@ -124,6 +145,7 @@ type Store struct {
 	db       *sql.DB
 	path     string
 	readOnly bool
+	schema   int64 // the file's schema version: SchemaVersion, or 1 for an old file opened read-only
 	closed   atomic.Bool
 	wmu      sync.Mutex // serializes Update
 
@@ -300,7 +322,7 @@ func initStore(path string, c storeConfig) (*Store, error) {
 			return err
 		}
 		defer tx.Rollback()
-		if _, err := tx.ExecContext(ctx, schemaV1); err != nil {
+		if _, err := tx.ExecContext(ctx, schemaV1+migrateV2); err != nil {
 			return err
 		}
 		for k, v := range map[string]string{
@@ -322,7 +344,7 @@ func initStore(path string, c storeConfig) (*Store, error) {
 		db.Close()
 		return nil, fmt.Errorf("store: create %s: %w", path, err)
 	}
-	return &Store{db: db, path: path}, nil
+	return &Store{db: db, path: path, schema: SchemaVersion}, nil
 }
 
 // Open opens the knowledge base at path. The error wraps [fs.ErrNotExist]
@@ -453,12 +475,52 @@ func (s *Store) checkSchema() error {
 	if format != "filerep-kb" || schema != strconv.Itoa(int(userVersion)) {
 		return fmt.Errorf("store: open %s: %w: meta says format %q schema %q, header says schema %d", s.path, reputation.ErrCorrupt, format, schema, userVersion)
 	}
+	s.schema = userVersion
+	if userVersion < SchemaVersion && !s.readOnly {
+		if err := s.migrate(ctx); err != nil {
+			return err
+		}
+	}
 	if !s.readOnly {
 		var mode string
 		if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode = WAL").Scan(&mode); err != nil {
 			return s.openErr(err)
 		}
 	}
+	return nil
+}
+
+// migrate upgrades the schema of a file opened read-write to
+// SchemaVersion in one transaction (BEGIN IMMEDIATE, so that two
+// processes opening the same old file do not both upgrade it: the second
+// waits for the first, then finds the new version and does nothing).
+func (s *Store) migrate(ctx context.Context) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.openErr(err)
+	}
+	defer tx.Rollback()
+	var v int64
+	if err := tx.QueryRowContext(ctx, "PRAGMA user_version").Scan(&v); err != nil {
+		return s.openErr(err)
+	}
+	if v < 2 {
+		if _, err := tx.ExecContext(ctx, migrateV2); err != nil {
+			return fmt.Errorf("store: upgrade %s to schema 2: %w", s.path, wrapSQLite(err))
+		}
+	}
+	if v < SchemaVersion {
+		if _, err := tx.ExecContext(ctx, "UPDATE meta SET value = ? WHERE key = 'schema'", strconv.Itoa(SchemaVersion)); err != nil {
+			return s.openErr(err)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf("PRAGMA user_version = %d", SchemaVersion)); err != nil {
+			return s.openErr(err)
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: upgrade %s: %w", s.path, wrapSQLite(err))
+	}
+	s.schema = SchemaVersion
 	return nil
 }
 
@@ -629,17 +691,27 @@ var hashColumns = map[reputation.HashAlg][2]string{
 	reputation.MD5:    {"k5", "md5"},
 }
 
-const fileColumns = "sha256, sha1, md5, source, trust, name, product, version, publisher"
+// fileColumns are the columns scanFile reads; a version-1 file opened
+// read-only has no similarity digests, and reads NULL for them.
+func (s *Store) fileColumns() string {
+	const v1 = "sha256, sha1, md5, source, trust, name, product, version, publisher"
+	if s.schema < 2 {
+		return v1 + ", NULL, NULL"
+	}
+	return v1 + ", ssdeep, tlsh"
+}
 
 func scanFile(rows *sql.Rows) (reputation.FileRecord, error) {
 	var r reputation.FileRecord
 	var s256, s1, m5 []byte
 	var trust int64
-	if err := rows.Scan(&s256, &s1, &m5, &r.Source, &trust, &r.Name, &r.Product, &r.Version, &r.Publisher); err != nil {
+	var ss, tl sql.NullString
+	if err := rows.Scan(&s256, &s1, &m5, &r.Source, &trust, &r.Name, &r.Product, &r.Version, &r.Publisher, &ss, &tl); err != nil {
 		return r, err
 	}
 	r.SHA256, r.SHA1, r.MD5 = hexOf(s256), hexOf(s1), hexOf(m5)
 	r.Trust = reputation.Trust(trust)
+	r.SSDeep, r.TLSH = ss.String, tl.String
 	return r, nil
 }
 
@@ -659,7 +731,7 @@ func (s *Store) Files(ctx context.Context, hash string) ([]reputation.FileRecord
 	b := hashBytes(h)
 	col := hashColumns[alg]
 	var out []reputation.FileRecord
-	err = s.query(ctx, "SELECT "+fileColumns+" FROM file WHERE "+col[0]+" = ? AND "+col[1]+" = ?", func(rows *sql.Rows) error {
+	err = s.query(ctx, "SELECT "+s.fileColumns()+" FROM file WHERE "+col[0]+" = ? AND "+col[1]+" = ?", func(rows *sql.Rows) error {
 		r, err := scanFile(rows)
 		out = append(out, r)
 		return err
@@ -897,9 +969,11 @@ func (tx *storeTx) PutFile(r reputation.FileRecord) error {
 		nullablePrefix(r.SHA256), nullablePrefix(r.SHA1), nullablePrefix(r.MD5),
 		nullable(r.SHA256), nullable(r.SHA1), nullable(r.MD5),
 		r.Source, int64(r.Trust), r.Name, r.Product, r.Version, r.Publisher,
+		nullableText(r.SSDeep), ssdeepBlockSize(r.SSDeep), nullableText(r.TLSH),
 	}
 	res, err := tx.exec(`UPDATE file SET k256 = ?, k1 = ?, k5 = ?, sha256 = ?, sha1 = ?, md5 = ?,
-		source = ?, trust = ?, name = ?, product = ?, version = ?, publisher = ?
+		source = ?, trust = ?, name = ?, product = ?, version = ?, publisher = ?,
+		ssdeep = ?, ssdeep_bs = ?, tlsh = ?
 		WHERE `+where+` AND source = ?`, append(args, prefix(kb), kb, r.Source)...)
 	if err != nil {
 		return err
@@ -907,8 +981,9 @@ func (tx *storeTx) PutFile(r reputation.FileRecord) error {
 	if n, err := res.RowsAffected(); err == nil && n > 0 {
 		return nil
 	}
-	_, err = tx.exec(`INSERT INTO file(k256, k1, k5, sha256, sha1, md5, source, trust, name, product, version, publisher)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
+	_, err = tx.exec(`INSERT INTO file(k256, k1, k5, sha256, sha1, md5, source, trust, name, product, version, publisher,
+		ssdeep, ssdeep_bs, tlsh)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, args...)
 	return err
 }
 
@@ -999,13 +1074,20 @@ func (tx *storeTx) setMeta(key, value string) error {
 	return err
 }
 
+// defaultFile is the default knowledge base's file name. It names the
+// first schema and stays when a newer schema upgrades the file in place
+// (see [SchemaVersion]), so that what a user imported into the default
+// knowledge base is kept; it would change only for a schema that cannot
+// be reached from the old one.
+const defaultFile = "kb-v1.sqlite"
+
 // DefaultPath returns where [Default] keeps its database unless [WithPath]
-// says otherwise: filerep/kb-v<SchemaVersion>.sqlite under
-// [os.UserCacheDir].
+// says otherwise: filerep/kb-v1.sqlite under [os.UserCacheDir], upgraded
+// in place to newer schemas.
 func DefaultPath() (string, error) {
 	dir, err := os.UserCacheDir()
 	if err != nil {
 		return "", fmt.Errorf("store: default knowledge base: %w", err)
 	}
-	return filepath.Join(dir, "filerep", fmt.Sprintf("kb-v%d.sqlite", SchemaVersion)), nil
+	return filepath.Join(dir, "filerep", defaultFile), nil
 }

@@ -186,7 +186,7 @@ func TestOpenSchemaVersion(t *testing.T) {
 	require.NoError(t, db.Close())
 	_, err = store.Open(path)
 	assert.ErrorIs(t, err, reputation.ErrSchemaVersion)
-	assert.Contains(t, err.Error(), "schema 2")
+	assert.Contains(t, err.Error(), fmt.Sprintf("schema %d", store.SchemaVersion+1))
 }
 
 func TestOpenCorrupt(t *testing.T) {
