@@ -68,7 +68,8 @@ type Config struct {
 	// file system.
 	MaxInMemory int64 `json:"max_in_memory"`
 	// Hashes lists the digests to compute, as hash.ParseDigests reads it
-	// ("md5,sha256"); empty means all, as examples/scan's -hashes all.
+	// ("md5,sha256", "default", "all"); empty means "default", as
+	// examples/scan's -hashes.
 	Hashes string `json:"hashes"`
 	// Fast parses only headers and sections (filerep.WithFast).
 	Fast bool `json:"fast"`
@@ -138,7 +139,7 @@ type AnalyzeFn struct {
 func (f *AnalyzeFn) Setup() error {
 	spec := f.Config.Hashes
 	if spec == "" {
-		spec = "all"
+		spec = "default"
 	}
 	digests, err := hash.ParseDigests(spec)
 	if err != nil {

@@ -51,10 +51,10 @@ func byPath(t *testing.T, b []byte) map[string]string {
 }
 
 // single runs examples/scan on dir.
-func single(t *testing.T, dir string) map[string]string {
+func single(t *testing.T, dir string, flags ...string) map[string]string {
 	t.Helper()
 	out := filepath.Join(t.TempDir(), "scan.jsonl")
-	cmd := exec.Command("go", "tool", "scan", "-q", "-o", out, dir)
+	cmd := exec.Command("go", append(append([]string{"tool", "scan", "-q", "-o", out}, flags...), dir)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	require.NoError(t, cmd.Run(), stderr.String())
@@ -101,6 +101,15 @@ func TestReportsEqualExamplesScan(t *testing.T) {
 	assert.EqualValues(t, len(want), counters["files"])
 	assert.EqualValues(t, len(want), counters["pe"]+counters["not_pe"])
 	assert.NotZero(t, counters["not_pe"], "the .b64 files are not PE")
+
+	// Every digest, the similarity ones too.
+	want = single(t, dir, "-hashes", "all")
+	got, _ = runBeam(t, globs, scan.Config{Hashes: "all"}, 1)
+	require.Equal(t, keys(want), keys(got))
+	for path, w := range want {
+		assert.Equal(t, w, got[path], path)
+	}
+	assert.Contains(t, got[filepath.Join(dir, "go-386.exe")], `"tlsh":`)
 }
 
 // TestRemoteFileSystem reads the samples through a non-local Beam file

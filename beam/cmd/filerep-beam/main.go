@@ -5,7 +5,7 @@
 // Usage:
 //
 //	filerep-beam -pipeline telemetry -input 'samples/*.jsonl' -output out/summaries [-shards N] [-min 200] [Beam flags]
-//	filerep-beam -pipeline scan -input DIR|GLOB [-input …] -output out/reports [-shards N] [-hashes all] [-fast] [Beam flags]
+//	filerep-beam -pipeline scan -input DIR|GLOB [-input …] -output out/reports [-shards N] [-hashes LIST] [-fast] [Beam flags]
 //
 // Inputs and outputs are paths on any file system Beam knows (local,
 // gs://, s3://). Outputs are JSON Lines shards, PREFIX-00000-of-0000N.jsonl;
@@ -59,7 +59,7 @@ var (
 	shards      = flag.Int("shards", 1, "output shards")
 	minPart     = flag.Int("min", stats.DefaultMinParticipants, "telemetry: privacy threshold, unique participants needed to publish anything")
 	splitBytes  = flag.Int64("split-bytes", telemetry.DefaultSplitBytes, "telemetry: input files are read in byte ranges of this size")
-	hashes      = flag.String("hashes", "all", "scan: digests to compute, a comma-separated list of md5, sha1, sha256, blake3, or all")
+	hashes      = flag.String("hashes", "default", "scan: digests to compute, a comma-separated list of md5, sha1, sha256, blake3, ssdeep, tlsh; default (the first four) or all")
 	fast        = flag.Bool("fast", false, "scan: parse only headers and sections")
 	maxInMemory = flag.Int64("max-in-memory", 0, "scan: bytes read into memory per file (0: filerep's default, 512 MiB)")
 	cpuProfile  = flag.String("cpuprofile", "", "write a CPU profile of this process (with Prism: the runner and the workers) to this file")
