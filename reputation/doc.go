@@ -22,7 +22,12 @@
 //   - trusted publishers, by certificate subject common name or by SHA-256
 //     thumbprint ([KnowledgeBase.Publisher]);
 //   - catalog members: authentihashes listed by a signed catalog
-//     ([KnowledgeBase.CatalogMembers]).
+//     ([KnowledgeBase.CatalogMembers]);
+//   - files similar to a file, by the ssdeep and TLSH digests that file
+//     records may carry: an optional interface, [SimilarityIndex], that
+//     MemKB, Layered and the SQLite store implement ([FindSimilar] asks any
+//     knowledge base), with the thresholds [SimilarSSDeepScore] and
+//     [SimilarTLSHDistance].
 //
 // Every lookup returns an error wrapping [ErrNotFound] when nothing is
 // known. Names, paths, hashes and subjects are compared in one normalized

@@ -82,10 +82,32 @@
 // committed batch and a usable file; the tests kill a writer process
 // mid-import to show it.
 //
+// A file of an older schema is upgraded in place when it is opened
+// read-write, and read as it is when opened read-only (see
+// [SchemaVersion]); the default knowledge base keeps its file name across
+// upgrades.
+//
 // Tables: file (id, k256/k1/k5 = first 8 bytes of each hash as an integer,
 // sha256/sha1/md5 blobs, source, trust, name, product, version,
-// publisher; an index on each k column), name (name, system), path (name,
+// publisher, and since schema 2 the similarity digests ssdeep, ssdeep_bs
+// (its block size) and tlsh; an index on each k column, and partial
+// indexes on (ssdeep_bs, ssdeep) and on tlsh), name (name, system), path (name,
 // normalized key, display path, count), version, relation (name, kind
 // parent|module, other), publisher (key "t:<thumbprint>" or
 // "s:<lower-cased subject>"), catalog_member (hash, catalog, signer).
+//
+// # Similar files
+//
+// [Store.Similar] ([reputation.SimilarityIndex]) compares digests in Go,
+// reading from the two partial indexes only the ssdeep digests of the
+// three comparable block sizes and every TLSH digest, so a lookup costs
+// in proportion to the records that have digests (records without them,
+// such as an NSRL import, cost nothing). BenchmarkSimilar100k measures
+// 100,000 records with both digests, on the 2-core development machine
+// with other work running (±30%): 95 ms a lookup by TLSH, 175 ms by
+// ssdeep, 250 ms by both; a MemKB takes 57, 210 and 235 ms. Most of the
+// ssdeep time is ssdeep.Compare on the candidates of a comparable block
+// size (about 7 µs each); TLSH distances cost under 1 µs. That suits
+// knowledge bases of up to some hundred thousand digests; beyond,
+// an index of digest n-grams would pick candidates instead of a scan.
 package store

@@ -118,15 +118,18 @@ CREATE TABLE catalog_member(
 
 // migrateV2 turns a version-1 schema into version 2: the similarity
 // digests of a file record, ssdeep's in its text form with its block size
-// apart (for picking the comparable ones, see [Store.Similar]) and TLSH's
-// in its "T1" text form. ADD COLUMN changes only the schema, not the rows,
-// so it takes the same time on a file of any size. A new file gets
-// schemaV1 and then this, as an old file does.
+// apart and TLSH's in its "T1" text form. The two partial indexes hold
+// only the records with a digest, and cover what [Store.Similar] scans:
+// the ssdeep digests of the comparable block sizes, every TLSH digest.
+// ADD COLUMN changes only the schema, not the rows, and the indexes are
+// empty on an old file, so the upgrade takes the same time on a file of
+// any size. A new file gets schemaV1 and then this, as an old file does.
 const migrateV2 = `
 ALTER TABLE file ADD COLUMN ssdeep TEXT;
 ALTER TABLE file ADD COLUMN ssdeep_bs INTEGER;
 ALTER TABLE file ADD COLUMN tlsh TEXT;
-CREATE INDEX file_ssdeep_bs ON file(ssdeep_bs) WHERE ssdeep_bs IS NOT NULL;
+CREATE INDEX file_ssdeep ON file(ssdeep_bs, ssdeep) WHERE ssdeep_bs IS NOT NULL;
+CREATE INDEX file_tlsh ON file(tlsh) WHERE tlsh IS NOT NULL;
 `
 
 // schemaTables are the tables a knowledge base must have.
