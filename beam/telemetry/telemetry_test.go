@@ -16,6 +16,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/metrics"
 	_ "github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/local"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem/memfs"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/filerep/filerep/beam/jsonl"
 	"github.com/filerep/filerep/beam/telemetry"
@@ -305,4 +306,21 @@ func TestCombineFnMergeThroughCoder(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, string(want), out[0].Text)
 	assert.Contains(t, out[0].Text, `"rejected":{"wrong_type":1}`)
+}
+
+// TestRemoteFileSystem reads the shards from another Beam file system
+// (memfs, whose reader cannot seek: ranges are reached by skipping).
+func TestRemoteFileSystem(t *testing.T) {
+	dir := t.TempDir()
+	files := writeShards(t, dir, corpus(t), 5)
+	want := single(t, files...)
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		memfs.Write("memfs://telemetry/"+filepath.Base(f), b)
+	}
+	st := telemetry.DefaultSettings()
+	st.SplitBytes = 5000
+	got, _, _ := runBeam(t, []string{"memfs://telemetry/*.jsonl"}, st, 1)
+	assert.Equal(t, string(want), string(got))
 }
