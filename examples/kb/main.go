@@ -15,6 +15,9 @@
 //	hash HASH...                     known-file records of MD5, SHA-1 or SHA-256 hashes
 //	name NAME...                     typical paths, versions and relationships
 //	publisher SUBJECT [THUMBPRINT]   the trusted-publisher record that matches
+//	similar [-limit N] HASH | -ssdeep D [-tlsh D]
+//	                                 known files similar to a known file (by its
+//	                                 hash) or to ssdeep and TLSH digests
 //	stats                            record counts and metadata
 //
 // Without -db the default knowledge base is used, created and seeded in
@@ -27,6 +30,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -37,6 +41,7 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
@@ -78,7 +83,8 @@ var manual = cli.Manual{
 	Synopsis: `usage: kb [-db FILE] [-json] COMMAND [ARGS]
   kb [-db FILE] create [-empty]
   kb [-db FILE] import nsrl|hashlist|reports [-batch N] [-cache MiB] [-source S] [-trust T] FILE|-
-  kb [-db FILE] [-json] hash HASH... | name NAME... | publisher SUBJECT [THUMBPRINT] | stats`,
+  kb [-db FILE] [-json] hash HASH... | name NAME... | publisher SUBJECT [THUMBPRINT] | stats
+  kb [-db FILE] [-json] similar [-limit N] [-ssdeep DIGEST] [-tlsh DIGEST] [HASH]`,
 	About: `Creates, fills and queries a filerep knowledge base (package reputation/store,
 SQLite). Without -db, the default one in the user cache directory is used,
 created and seeded on first use.
@@ -91,14 +97,20 @@ Commands:
   hash HASH...                   known-file records of MD5, SHA-1 or SHA-256 hashes
   name NAME...                   typical paths, versions and relationships of file names
   publisher SUBJECT [THUMBPRINT] the trusted-publisher record that matches
+  similar HASH                   known files similar to the known file HASH, by
+                                 the ssdeep and TLSH digests recorded for it
+  similar -ssdeep D -tlsh D      known files similar to these digests (either)
   stats                          record counts and metadata`,
-	After: importFormats + `
+	After: importFormats + "\n" + similarText + `
 Examples:
   kb -db kb.sqlite create
   kb -db kb.sqlite import nsrl RDS_2024.03.1_modern_minimal.db
   sha256sum *.exe | kb -db kb.sqlite import hashlist -trust known-good -source mine -
   report -json -kb none *.dll | kb -db kb.sqlite import reports -
   kb -db kb.sqlite hash 18a54e132947cd98fea9accc57f98f13
+  report -json -hashes all -kb none *.exe | kb -db kb.sqlite import reports -
+  kb -db kb.sqlite similar 9d39af972785e49f0dd12c4baef39a79cd69f098886bf152af1b7cce2e902115
+  kb -db kb.sqlite similar -tlsh T1D6134B4BB3E754FCE197C2B449F717729832FC220576AA6E07A4D2752E20C509B3DA36
   kb name alg.exe
 
 Exit status: 0 all good; 1 an error, or a lookup that found nothing; 2 usage
@@ -138,6 +150,42 @@ var createManual = cli.Manual{
 	About:    `Creates a new knowledge base at FILE (it must not exist), seeded with the embedded seed unless -empty.`,
 }
 
+// similarAbout explains what similar finds; it is in both manuals.
+const similarAbout = `similar: a known file is similar when its ssdeep score against the
+query is at least ` + "%d" + ` (0-100) or its TLSH distance at most ` + "%d" + `
+(reputation.SimilarSSDeepScore, reputation.SimilarTLSHDistance), most similar
+first. The digests are those report -hashes all prints (hashes.ssdeep,
+hashes.tlsh); import reports stores them. Given a HASH (MD5, SHA-1 or SHA-256
+of a known file) the digests recorded for it are used and the file itself is
+left out; -ssdeep and -tlsh give digests directly (TLSH with or without T1).
+Each line: ssdeep score and TLSH distance ("-" when not compared), trust,
+source, name, SHA-256.
+`
+
+// similarManual is "kb similar -h".
+var similarManual = cli.Manual{
+	Synopsis: `usage: kb [-db FILE] [-json] similar [-limit N] [-ssdeep DIGEST] [-tlsh DIGEST] [HASH]`,
+	About:    similarText,
+}
+
+// similarText is similarAbout with the thresholds.
+var similarText = fmt.Sprintf(similarAbout, reputation.SimilarSSDeepScore, reputation.SimilarTLSHDistance)
+
+// similarOptions are the flags of kb similar.
+type similarOptions struct {
+	limit      int
+	ssdeep, tl string
+}
+
+// newSimilarFlags returns kb similar's flag set, bound to o.
+func newSimilarFlags(o *similarOptions) *flag.FlagSet {
+	fl := flag.NewFlagSet("kb similar", flag.ContinueOnError)
+	fl.IntVar(&o.limit, "limit", 20, "at most `N` files (0: all)")
+	fl.StringVar(&o.ssdeep, "ssdeep", "", "ssdeep `digest` (blocksize:hash1:hash2) to compare with")
+	fl.StringVar(&o.tl, "tlsh", "", "TLSH `digest` (T1 and 70 hex digits, or the 70 digits) to compare with")
+	return fl
+}
+
 // newFlags returns kb's global flag set, bound to a.
 func newFlags(a *app) *flag.FlagSet {
 	fl := flag.NewFlagSet("kb", flag.ContinueOnError)
@@ -173,7 +221,7 @@ func newCreateFlags(empty *bool) *flag.FlagSet {
 var errHelp = errors.New("help printed")
 
 // commands are kb's commands, as the usage error lists them.
-var commands = []string{"create", "import", "hash", "name", "publisher", "stats"}
+var commands = []string{"create", "import", "hash", "name", "publisher", "similar", "stats"}
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a := &app{stdin: stdin, stdout: stdout, stderr: stderr}
@@ -206,6 +254,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			err = a.name(ctx, rest)
 		case "publisher":
 			err = a.publisher(ctx, rest)
+		case "similar":
+			err = a.similar(ctx, rest)
 		case "stats":
 			err = a.stats(ctx, rest)
 		}
@@ -604,4 +654,110 @@ func (a *app) stats(ctx context.Context, args []string) error {
 	fmt.Fprintf(a.stdout, "files %d, names %d, paths %d, versions %d, relations %d, publishers %d, catalog members %d\n",
 		st.Files, st.Names, st.Paths, st.Versions, st.Relations, st.Publishers, st.CatalogMembers)
 	return nil
+}
+
+// similarResult is kb similar's -json output.
+type similarResult struct {
+	Query   similarQuery             `json:"query"`
+	Similar []reputation.SimilarFile `json:"similar"`
+}
+
+// similarQuery is what kb similar compared with.
+type similarQuery struct {
+	Hash   string `json:"hash,omitempty"`   // the known file asked about
+	SHA256 string `json:"sha256,omitempty"` // its SHA-256, left out of the results
+	SSDeep string `json:"ssdeep,omitempty"`
+	TLSH   string `json:"tlsh,omitempty"`
+}
+
+func (a *app) similar(ctx context.Context, args []string) error {
+	var o similarOptions
+	fl := newSimilarFlags(&o)
+	if err := a.parseSub(fl, args, similarManual); err != nil {
+		return err
+	}
+	byDigest := o.ssdeep != "" || o.tl != ""
+	if fl.NArg() > 1 || (fl.NArg() == 1) == byDigest {
+		return fmt.Errorf("%w: similar [-limit N] HASH, or similar [-limit N] -ssdeep DIGEST and/or -tlsh DIGEST", errUsage)
+	}
+	if o.limit < 0 {
+		return fmt.Errorf("%w: -limit must not be negative", errUsage)
+	}
+	q := similarQuery{SSDeep: o.ssdeep, TLSH: o.tl}
+	if byDigest {
+		// Check the digests before opening anything: a bad one is a
+		// usage error.
+		if _, err := reputation.NewSimilarMatcher(o.ssdeep, o.tl, ""); err != nil {
+			return fmt.Errorf("%w: %w", errUsage, err)
+		}
+	} else if _, _, err := reputation.NormalizeHash(fl.Arg(0)); err != nil {
+		return fmt.Errorf("%w: similar: %w", errUsage, err)
+	}
+	s, err := a.open(true)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if !byDigest {
+		q.Hash = fl.Arg(0)
+		recs, err := s.Files(ctx, q.Hash)
+		if errors.Is(err, reputation.ErrNotFound) {
+			return a.similarMissing(q, "not a known file")
+		}
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			q.SHA256 = cmp.Or(q.SHA256, r.SHA256)
+			q.SSDeep = cmp.Or(q.SSDeep, r.SSDeep)
+			q.TLSH = cmp.Or(q.TLSH, r.TLSH)
+		}
+		if q.SSDeep == "" && q.TLSH == "" {
+			return a.similarMissing(q, "no ssdeep or TLSH digest recorded for it (import reports made with -hashes all)")
+		}
+	}
+	found, err := s.Similar(ctx, q.SSDeep, q.TLSH, q.SHA256, o.limit)
+	if errors.Is(err, reputation.ErrNotFound) {
+		return a.similarMissing(q, "no similar file")
+	}
+	if err != nil {
+		return err
+	}
+	if a.asJSON {
+		a.printJSON(similarResult{Query: q, Similar: found})
+		return nil
+	}
+	fmt.Fprintf(a.stdout, "%s:\n", safe(q.label()))
+	for _, f := range found {
+		r := f.Record
+		fmt.Fprintf(a.stdout, "  ssdeep %3s  tlsh %4s  %-10s %-8s %s  sha256 %s\n",
+			measure(f.SSDeepScore), measure(f.TLSHDistance), r.Trust, safe(r.Source), safe(r.Name), safe(cmp.Or(r.SHA256, r.SHA1, r.MD5)))
+	}
+	return nil
+}
+
+// similarMissing reports a similar lookup that found nothing.
+func (a *app) similarMissing(q similarQuery, why string) error {
+	if a.asJSON {
+		a.printJSON(similarResult{Query: q, Similar: []reputation.SimilarFile{}})
+	} else {
+		fmt.Fprintf(a.stdout, "%s: %s\n", safe(q.label()), why)
+	}
+	return errMissing
+}
+
+// label names the query in text output.
+func (q similarQuery) label() string {
+	if q.Hash != "" {
+		return q.Hash
+	}
+	return strings.TrimSpace(q.SSDeep + " " + q.TLSH)
+}
+
+// measure prints a similarity measure, "-" when it was not compared.
+func measure(v int) string {
+	if v < 0 {
+		return "-"
+	}
+	return strconv.Itoa(v)
 }

@@ -152,7 +152,7 @@ func TestUsage(t *testing.T) {
 	code, out, errs := kb(t, "", "query", "x")
 	assert.Equal(t, cli.ExitUsage, code)
 	assert.Empty(t, out)
-	assert.Equal(t, "kb: unknown command \"query\" (commands: create, import, hash, name, publisher, stats)\nRun 'kb -h' for the manual.\n", errs)
+	assert.Equal(t, "kb: unknown command \"query\" (commands: create, import, hash, name, publisher, similar, stats)\nRun 'kb -h' for the manual.\n", errs)
 
 	code, _, errs = kb(t, "", "-db", missing, "import", "hashlist", filepath.Join(t.TempDir(), "nope.txt"))
 	assert.Equal(t, cli.ExitUsage, code)
@@ -189,7 +189,8 @@ func TestHelp(t *testing.T) {
 	usages := cli.ReadmeUsages(string(b), "examples/kb")
 	var a app
 	var empty bool
-	assert.Equal(t, cli.FlagNames(newFlags(&a), newImportFlags(&io_), newCreateFlags(&empty)), cli.ReadmeFlags(usages...))
+	var so similarOptions
+	assert.Equal(t, cli.FlagNames(newFlags(&a), newImportFlags(&io_), newCreateFlags(&empty), newSimilarFlags(&so)), cli.ReadmeFlags(usages...))
 	all := strings.Join(usages, " ")
 	for _, c := range append(append([]string{}, commands...), "nsrl", "hashlist", "reports") {
 		assert.Regexp(t, `(^|[\s|])`+c+`([\s|.]|$)`, all, "the README names %s", c)
