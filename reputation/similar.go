@@ -31,24 +31,28 @@ import (
 //     TLSH distance 31 to 43.
 //   - Files built from other sources with the same toolchain are at TLSH
 //     distance 53 (mingw-gui-x64 and spoof-msft) and 54 (clang-mingw-x64,
-//     a hello world, and mingw-console-x64) at the closest, and at 100 to
-//     600 otherwise; ssdeep scores them 0, except two small, mostly-zero
-//     files (clang-msvc-x64.exe, 2 KB, and nasm-tiny.exe, 1.5 KB) at 35.
+//     a hello world, and mingw-console-x64) at the closest, and at 78 or
+//     more otherwise, except the two C# samples below; ssdeep scores them
+//     0, except two small, mostly-zero files (clang-msvc-x64.exe, 2 KB,
+//     and nasm-tiny.exe, 1.5 KB) at 35.
 //
 // So SimilarSSDeepScore is 50: well above the 35 of the unrelated small
-// files and below the 90s of the same program with a signature added, in
-// the range where ssdeep matches mean shared content and not shared
-// padding (ssdeep itself lists every score above 0, which over a knowledge
-// base of many small PE files would bring in unrelated files).
-// SimilarTLSHDistance is 50: the TLSH authors describe distances of this
-// order (tens) as "very similar" and report the false-positive rate
-// growing quickly above it (the 2013 paper's evaluation runs from cutoffs
-// of 40 to 100); on our samples it finds every rebuild (at most 43) and no
-// program built from another source (at least 53) but for dotnet-cs.exe
-// and dotnet-cs.dll (37), two 3.5 KB C# assemblies that are mostly the
-// same metadata and version resource. The margin over 43 and under 53 is
-// small: the thresholds are starting points to revisit with a larger
-// corpus, not measured error rates.
+// files and below the 90s of the same program with a signature added.
+// ssdeep itself lists every score above 0 (`ssdeep -d`, `-m`), which over
+// a knowledge base of many small PE files would bring in unrelated files
+// that share little more than headers and padding.
+//
+// SimilarTLSHDistance is 50: on our samples it finds every rebuild (at
+// most 43) and no program built from another source (at least 53), but
+// for dotnet-cs.exe and dotnet-cs.dll (37), two 3.5 KB C# assemblies that
+// are mostly the same metadata and version resource. The TLSH paper
+// evaluates cutoffs from 40 to 100 and reports the trade-off seen here:
+// a lower cutoff finds fewer related files and admits fewer unrelated
+// ones; 50 sits at its cautious end, because a similar file carries
+// reputation to the file asked about.
+//
+// The margins (43 against 53) are small: these are starting points to
+// revisit on a larger corpus, not measured error rates.
 const (
 	SimilarSSDeepScore  = 50
 	SimilarTLSHDistance = 50
