@@ -58,7 +58,8 @@
 // github.com/filerep/filerep/reputation/kbtest. An implementation checks
 // records with the Normalize methods ([FileRecord.Normalize], …) and
 // orders results with [SortFiles], [SortPaths], [SortVersions] and
-// [SortCatalogMembers], so that it answers as MemKB does.
+// [SortCatalogMembers], and a [SimilarityIndex] decides and orders with a
+// [SimilarMatcher], so that it answers as MemKB does.
 //
 // # What is not here: storage
 //

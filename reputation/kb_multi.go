@@ -6,7 +6,8 @@ import (
 )
 
 // Layered is a KnowledgeBase that asks several in turn: list lookups
-// (Files, Versions, CatalogMembers) gather every layer's answers, single
+// (Files, Versions, CatalogMembers, and Similar of the layers that are a
+// [SimilarityIndex]) gather every layer's answers, single
 // lookups (TypicalPaths, Relationships, Publisher) take the first layer
 // that has one. It lets a caller put a catalog index made at run time in
 // front of the embedded default, without writing to it.
