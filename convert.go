@@ -574,4 +574,20 @@ func (r *FileReport) knowledge(ctx context.Context, kb reputation.KnowledgeBase)
 	if rel, err := kb.Relationships(ctx, r.File.Name); err == nil && (len(rel.Parents) > 0 || len(rel.Modules) > 0) {
 		r.Relationships = &rel
 	}
+	if r.Hashes.SSDeep != "" || r.Hashes.TLSH != "" {
+		sims, err := reputation.FindSimilar(ctx, kb, r.Hashes.SSDeep, r.Hashes.TLSH, r.Hashes.SHA256, maxSimilarFiles)
+		if err != nil && !errors.Is(err, reputation.ErrNotFound) && !errors.Is(err, errors.ErrUnsupported) {
+			r.fail(fmt.Errorf("filerep: similar files: %w", err))
+		}
+		for _, s := range sims {
+			rec := s.Record
+			r.SimilarFiles = append(r.SimilarFiles, SimilarFile{
+				SHA256: rec.SHA256, MD5: rec.MD5, Name: rec.Name, Version: rec.Version, Publisher: rec.Publisher,
+				Source: rec.Source, Trust: rec.Trust.String(), SSDeepScore: s.SSDeepScore, TLSHDistance: s.TLSHDistance,
+			})
+		}
+	}
 }
+
+// maxSimilarFiles caps the similar files listed in a report.
+const maxSimilarFiles = 16

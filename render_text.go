@@ -101,13 +101,16 @@ func (r *FileReport) WriteText(w io.Writer, opts ...TextOption) error {
 			fmt.Fprintf(bw, "- %s %s\n", safe(v.Version), safe(v.SHA256))
 		}
 	}
-	if rel := r.Relationships; rel != nil {
+	if rel := r.Relationships; rel != nil || len(r.SimilarFiles) > 0 {
 		fmt.Fprintln(bw, "\nRelationships")
-		if len(rel.Parents) > 0 {
+		if rel != nil && len(rel.Parents) > 0 {
 			fmt.Fprintf(bw, "- started by %s\n", textsafe.Join(rel.Parents, ", "))
 		}
-		if len(rel.Modules) > 0 {
+		if rel != nil && len(rel.Modules) > 0 {
 			fmt.Fprintf(bw, "- loads %s\n", textsafe.Join(rel.Modules, ", "))
+		}
+		for _, s := range r.SimilarFiles {
+			fmt.Fprintf(bw, "- similar to %s %s (%s)\n", safe(s.Name), safe(s.SHA256), s.measure())
 		}
 	}
 

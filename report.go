@@ -1,6 +1,9 @@
 package filerep
 
 import (
+	"fmt"
+	"strings"
+
 	"github.com/filerep/filerep/pe"
 	"github.com/filerep/filerep/pe/rsrc"
 	"github.com/filerep/filerep/reputation"
@@ -57,6 +60,13 @@ type FileReport struct {
 	// Relationships are the processes known to start a file of this name
 	// and the modules it loads, from the knowledge base.
 	Relationships *reputation.Relationships `json:"relationships,omitempty"`
+	// SimilarFiles are the files of the knowledge base whose ssdeep or
+	// TLSH digest is close to this file's (reputation.SimilarSSDeepScore,
+	// reputation.SimilarTLSHDistance), most similar first: a new build of a
+	// known program, a repacked copy of a known-bad one. Only when the
+	// similarity digests were computed (WithHashes) and the knowledge base
+	// can answer (reputation.SimilarityIndex).
+	SimilarFiles []SimilarFile `json:"similar_files,omitempty"`
 	// Telemetry is the crowd telemetry summary of the file, when one was
 	// supplied (telemetry.md's summary shape).
 	Telemetry *stats.Summary `json:"telemetry,omitempty"`
@@ -66,6 +76,36 @@ type FileReport struct {
 	hashed  bool
 	chain   chainFacts   // the primary signature's trust decision, for the verdict
 	tree    *windowsTree // the Windows tree the analysed path lies in, if any
+}
+
+// SimilarFile is a file of the knowledge base similar to the analysed one.
+type SimilarFile struct {
+	SHA256    string `json:"sha256,omitempty"`
+	MD5       string `json:"md5,omitempty"`
+	Name      string `json:"name,omitempty"`
+	Version   string `json:"version,omitempty"`
+	Publisher string `json:"publisher,omitempty"`
+	Source    string `json:"source"`
+	Trust     string `json:"trust"` // what the knowledge base says of it: good, bad, known
+	// SSDeepScore is ssdeep's match score (0–100), TLSHDistance TLSH's
+	// distance with the length term; -1 when not compared.
+	SSDeepScore  int `json:"ssdeep_score"`
+	TLSHDistance int `json:"tlsh_distance"`
+}
+
+// measure says how similar s is, for the text report.
+func (s SimilarFile) measure() string {
+	var parts []string
+	if s.SSDeepScore >= 0 {
+		parts = append(parts, fmt.Sprintf("ssdeep %d", s.SSDeepScore))
+	}
+	if s.TLSHDistance >= 0 {
+		parts = append(parts, fmt.Sprintf("TLSH distance %d", s.TLSHDistance))
+	}
+	if s.Trust != "" {
+		parts = append(parts, s.Trust)
+	}
+	return strings.Join(parts, ", ")
 }
 
 // Anomaly is something odd about a file that was nevertheless read. ID is
