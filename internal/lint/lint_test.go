@@ -99,7 +99,9 @@ func TestEveryLibraryPackageHasExamples(t *testing.T) {
 	for dir := range packages(t) {
 		// Internal packages (test helpers included) are no API: no Example.
 		internal := strings.HasPrefix(dir, "internal") || strings.Contains(dir, "/internal/") || strings.HasSuffix(dir, "/internal")
-		if strings.HasPrefix(dir, "examples") || internal || strings.HasPrefix(dir, "tools") || strings.HasSuffix(dir, "kbtest") {
+		// Commands (cmd/…) are programs: their -h is the manual.
+		command := strings.HasPrefix(dir, "cmd/") || strings.Contains(dir, "/cmd/")
+		if strings.HasPrefix(dir, "examples") || internal || command || strings.HasPrefix(dir, "tools") || strings.HasSuffix(dir, "kbtest") {
 			continue
 		}
 		matches, _ := filepath.Glob(filepath.Join(root, dir, "*example*_test.go"))
