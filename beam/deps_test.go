@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
 	"github.com/stretchr/testify/require"
 )
 
@@ -22,4 +23,8 @@ func TestCoreModuleHasNoBeam(t *testing.T) {
 		require.False(t, strings.HasPrefix(d, "github.com/filerep/filerep/beam"), "the core module imports %s", d)
 		require.NotContains(t, d, "cloud.google.com/go", "the core module imports Beam's dependency %s", d)
 	}
+}
+
+func TestMain(m *testing.M) {
+	ptest.MainWithDefault(m, "prism")
 }
