@@ -115,7 +115,7 @@ func newReport(path string) *FileReport {
 	return &FileReport{
 		Schema: Schema,
 		// Unreadable until its bytes are read: setPE then says what it is.
-		File: FileInfo{Name: filepath.Base(filepath.ToSlash(path)), Path: path, Kind: pe.KindUnreadable},
+		File: FileInfo{Name: filepath.Base(filepath.ToSlash(path)), Path: path, Kind: KindUnreadable},
 	}
 }
 

@@ -35,7 +35,7 @@ func TestAnalyzeNotPE(t *testing.T) {
 	b := []byte("this is not a portable executable")
 	rep, err := AnalyzeBytes(context.Background(), "notes.txt", b)
 	require.ErrorIs(t, err, pe.ErrNotPE)
-	assert.Equal(t, pe.KindNotPE, rep.File.Kind)
+	assert.Equal(t, KindNotPE, rep.File.Kind)
 	assert.Equal(t, int64(len(b)), rep.File.Size)
 	m := md5.Sum(b)
 	assert.Equal(t, hexOf(m[:]), rep.Hashes.MD5)
@@ -98,7 +98,7 @@ func TestAnalyzeSamples(t *testing.T) {
 			assert.Equal(t, hexOf(s1[:]), rep.Hashes.SHA1)
 			assert.Equal(t, hexOf(s256[:]), rep.Hashes.SHA256)
 			assert.Equal(t, hexOf(b3[:]), rep.Hashes.BLAKE3)
-			assert.NotEqual(t, pe.KindNotPE, rep.File.Kind, "samples are PE files")
+			assert.NotEqual(t, KindNotPE, rep.File.Kind, "samples are PE files")
 
 			rep.File.Path = "testdata/pe/" + rel // golden files hold no absolute or temporary paths
 			rep.File.Name = filepath.Base(rel)
@@ -308,15 +308,15 @@ func TestAnalyzeVerdictSigned(t *testing.T) {
 	rep, err := Analyze(context.Background(), filepath.Join(dir, "signed-mingw-console-x64.exe"), WithRoots(roots), WithKnowledgeBase(kb))
 	require.NoError(t, err)
 	require.NotNil(t, rep.Verdict)
-	assert.Contains(t, []reputation.Level{reputation.Safe, reputation.LikelySafe}, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
+	assert.Contains(t, []Level{LevelSafe, LevelLikelySafe}, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
 
 	rep, err = Analyze(context.Background(), filepath.Join(dir, "signed-mingw-console-x64.exe"), WithKnowledgeBase(kb))
 	require.NoError(t, err)
-	assert.NotContains(t, []reputation.Level{reputation.Safe, reputation.LikelySafe}, rep.Verdict.Level)
+	assert.NotContains(t, []Level{LevelSafe, LevelLikelySafe}, rep.Verdict.Level)
 
 	rep, err = Analyze(context.Background(), filepath.Join(dir, "signed-tampered-mingw-console-x64.exe"), WithRoots(roots), WithKnowledgeBase(kb))
 	require.NoError(t, err)
-	assert.Equal(t, reputation.Suspicious, rep.Verdict.Level)
+	assert.Equal(t, LevelSuspicious, rep.Verdict.Level)
 
 	// The spoof sample: unsigned, claims Microsoft and Windows' alg.exe.
 	// Outside a Windows tree, with no catalogs to look in, nothing refutes
@@ -324,7 +324,7 @@ func TestAnalyzeVerdictSigned(t *testing.T) {
 	// suspicious once the catalogs were searched).
 	rep, err = Analyze(context.Background(), filepath.Join(dir, "spoof-msft.exe"), WithKnowledgeBase(kb), WithRoots(roots))
 	require.NoError(t, err)
-	assert.Equal(t, reputation.Unknown, rep.Verdict.Level)
+	assert.Equal(t, LevelUnknown, rep.Verdict.Level)
 	assert.Contains(t, reasonSignals(rep), "unverifiable-claim")
 }
 

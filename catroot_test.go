@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/filerep/filerep/internal/testutil"
-	"github.com/filerep/filerep/reputation"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -56,7 +55,7 @@ func TestWindowsTreeCatalogs(t *testing.T) {
 	assert.Equal(t, 1, rep.Signature.CatalogsSearched, "the broken catalog is not counted")
 	assert.Equal(t, `C:\WINDOWS\system32\mingw-console-x64.exe`, rep.File.HostPath)
 	assert.Contains(t, reasonSignals(rep), "catalog-signed")
-	assert.Equal(t, reputation.LikelySafe, rep.Verdict.Level)
+	assert.Equal(t, LevelLikelySafe, rep.Verdict.Level)
 
 	// A file of the tree that the catalogs do not list.
 	rep, err = Analyze(ctx, filepath.Join(sys, "mingw-dll-x64.dll"), opts...)
@@ -69,14 +68,14 @@ func TestWindowsTreeCatalogs(t *testing.T) {
 	// the catalogs it is missing from: suspicious.
 	rep, err = Analyze(ctx, filepath.Join(sys, "spoof-msft.exe"), opts...)
 	require.NoError(t, err)
-	assert.Equal(t, reputation.Suspicious, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
+	assert.Equal(t, LevelSuspicious, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
 	assert.Contains(t, reasonSignals(rep), "spoof-publisher")
 
 	// The same file outside any Windows tree: nothing can check the claim,
 	// so unknown, with what would settle it.
 	rep, err = Analyze(ctx, filepath.Join(testutil.RepoRoot(), "testdata", "pe", "spoof-msft.exe"), opts...)
 	require.NoError(t, err)
-	assert.Equal(t, reputation.Unknown, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
+	assert.Equal(t, LevelUnknown, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
 	assert.Contains(t, reasonSignals(rep), "unverifiable-claim")
 	assert.Equal(t, "unknown", rep.Signature.CatalogStatus)
 	assert.Equal(t, "unknown: no catalogs available", rep.Signature.CatalogDetail)

@@ -18,8 +18,9 @@ import (
 	"github.com/filerep/filerep/reputation"
 )
 
-// This file is the one place where pe and hash results become a
-// FileReport.
+// This file and convert_*.go are where the results of pe, hash,
+// reputation and stats become a FileReport: the report's types are all
+// defined in this package (report*.go), and filled here from theirs.
 
 // fail records err in the report and returns it.
 func (r *FileReport) fail(err error) error {
@@ -66,7 +67,7 @@ func (r *FileReport) setHashes(s *hash.Sums, which hash.Digests) {
 func (r *FileReport) setPE(f *pe.File, perr error, lang string) {
 	if f == nil {
 		if !errors.Is(perr, context.DeadlineExceeded) && !errors.Is(perr, context.Canceled) {
-			r.File.Kind = pe.KindNotPE // read, and not a PE (a parse cut short says nothing)
+			r.File.Kind = KindNotPE // read, and not a PE (a parse cut short says nothing)
 		}
 		if perr != nil {
 			r.fail(perr)
@@ -74,7 +75,7 @@ func (r *FileReport) setPE(f *pe.File, perr error, lang string) {
 		return
 	}
 	h := &f.Header
-	r.File.Kind = f.Kind
+	r.File.Kind = kindFrom(f.Kind)
 	r.DNA = &DNA{
 		Machine:     h.Machine.String(),
 		Platform:    f.Platform(),
@@ -101,7 +102,7 @@ func (r *FileReport) setPE(f *pe.File, perr error, lang string) {
 	}
 	r.VersionInfo = versionInfo(f, lang)
 	if f.MUI != nil {
-		r.MUI = &MUI{MUIConfig: f.MUI}
+		r.MUI = &MUI{MUIConfig: muiConfigFrom(f.MUI)}
 		if f.MUI.IsLanguageNeutral() && f.MUI.FallbackLanguage != "" {
 			r.MUI.SatellitePath = rsrc.SatellitePath(r.File.Name, f.MUI.FallbackLanguage)
 		}
@@ -125,11 +126,11 @@ func versionInfo(f *pe.File, lang string) *VersionInfo {
 	if chosen < 0 {
 		return nil
 	}
-	v := &VersionInfo{VersionSummary: sum}
+	v := &VersionInfo{VersionSummary: versionSummaryFrom(sum)}
 	for i, o := range f.Versions {
 		if i != chosen && o.Info != nil {
 			v.OtherLanguages = append(v.OtherLanguages, VersionResource{
-				Language: rsrc.LanguageTag(o.Lang), LangID: o.Lang, Version: o.Info.Summary(),
+				Language: rsrc.LanguageTag(o.Lang), LangID: o.Lang, Version: versionSummaryFrom(o.Info.Summary()),
 			})
 		}
 	}
@@ -158,9 +159,9 @@ func peDetails(f *pe.File) *PEDetails {
 		Checksum:      h.CheckSum,
 		Imports:       importSummary(f.Imports),
 		DelayImports:  importSummary(f.DelayImports),
-		Overlay:       f.Overlay,
-		Manifest:      f.Manifest,
-		Debug:         f.Debug,
+		Overlay:       overlayFrom(f.Overlay),
+		Manifest:      manifestFrom(f.Manifest),
+		Debug:         debugFrom(f.Debug),
 		TLSCallbacks:  f.TLSCallbacks,
 	}
 	if h.TimeDateStamp != 0 {
@@ -179,7 +180,7 @@ func peDetails(f *pe.File) *PEDetails {
 		d.Exports = es
 	}
 	if f.Rich != nil {
-		d.Rich = &RichSummary{ChecksumValid: f.Rich.ChecksumValid, Entries: f.Rich.Entries}
+		d.Rich = &RichSummary{ChecksumValid: f.Rich.ChecksumValid, Entries: richFrom(f.Rich.Entries)}
 	}
 	return d
 }
@@ -199,7 +200,7 @@ func (r *FileReport) localize(ctx context.Context, f *pe.File, c *config) {
 	sat := search.Satellite
 	if err != nil || sat == nil {
 		if r.MUI != nil {
-			r.MUI.Tried = search.Tried
+			r.MUI.Tried = satellitesFrom(search.Tried)
 		}
 		return
 	}
@@ -213,10 +214,10 @@ func (r *FileReport) localize(ctx context.Context, f *pe.File, c *config) {
 		Language:      sat.Language,
 		SatellitePath: strings.ReplaceAll(rel, "/", `\`),
 		SHA256:        hex.EncodeToString(sum[:]),
-		Tried:         search.Tried[:len(search.Tried)-1],
+		Tried:         satellitesFrom(search.Tried[:len(search.Tried)-1]),
 	}
 	if vi := sat.File.VersionInfo(); vi != nil {
-		v := vi.Summary()
+		v := versionSummaryFrom(vi.Summary())
 		loc.VersionInfo = &v
 	}
 	for _, s := range sat.File.Strings {
@@ -483,7 +484,7 @@ func (r *FileReport) evaluate(ctx context.Context, c *config) {
 	if obs.Telemetry == nil && c.telemetryOf != nil && r.Hashes.SHA256 != "" {
 		obs.Telemetry = c.telemetryOf(r.Hashes.SHA256, r.File.Name)
 	}
-	r.Telemetry = obs.Telemetry
+	r.Telemetry = TelemetryFrom(obs.Telemetry)
 	if obs.Path == "" && reputation.IsWindowsPath(r.File.Path) {
 		obs.Path = r.File.Path
 	}
@@ -524,7 +525,7 @@ func (r *FileReport) evaluate(ctx context.Context, c *config) {
 		r.fail(err)
 		return
 	}
-	r.Verdict = v
+	r.Verdict = VerdictFrom(v)
 }
 
 // setCatalogStatus records the file's standing in the catalogs searched.
@@ -568,11 +569,11 @@ func (r *FileReport) knowledge(ctx context.Context, kb reputation.KnowledgeBase)
 			if len(r.AdditionalVersions) == maxAdditionalVersions {
 				break
 			}
-			r.AdditionalVersions = append(r.AdditionalVersions, v)
+			r.AdditionalVersions = append(r.AdditionalVersions, AdditionalVersionFrom(v))
 		}
 	}
 	if rel, err := kb.Relationships(ctx, r.File.Name); err == nil && (len(rel.Parents) > 0 || len(rel.Modules) > 0) {
-		r.Relationships = &rel
+		r.Relationships = RelationshipsFrom(&rel)
 	}
 	if r.Hashes.SSDeep != "" || r.Hashes.TLSH != "" {
 		sims, err := reputation.FindSimilar(ctx, kb, r.Hashes.SSDeep, r.Hashes.TLSH, r.Hashes.SHA256, maxSimilarFiles)

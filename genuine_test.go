@@ -46,11 +46,11 @@ func goListDir(mod string) (string, error) {
 // to look in is unknown.
 func TestGenuineSoftwareVerdicts(t *testing.T) {
 	dir := saferwallTestDir(t)
-	good := []reputation.Level{reputation.Safe, reputation.LikelySafe}
-	notBad := []reputation.Level{reputation.Safe, reputation.LikelySafe, reputation.Unknown}
+	good := []Level{LevelSafe, LevelLikelySafe}
+	notBad := []Level{LevelSafe, LevelLikelySafe, LevelUnknown}
 	tests := []struct {
 		file     string
-		levels   []reputation.Level
+		levels   []Level
 		verified bool   // the embedded signature verifies
 		at       string // VerifiedAt: the timestamp's time for an expired signer
 	}{
@@ -75,11 +75,11 @@ func TestGenuineSoftwareVerdicts(t *testing.T) {
 		{"liblzo2-2.dll", notBad, true, ""},
 		// Unsigned files that claim Microsoft or AMD: nothing here can
 		// check the claim.
-		{"D2D1Debug2.dll", []reputation.Level{reputation.Unknown}, false, ""},
-		{"amdi2c.sys", []reputation.Level{reputation.Unknown}, false, ""},
-		{"mfc40u.dll", []reputation.Level{reputation.Unknown}, false, ""},
+		{"D2D1Debug2.dll", []Level{LevelUnknown}, false, ""},
+		{"amdi2c.sys", []Level{LevelUnknown}, false, ""},
+		{"mfc40u.dll", []Level{LevelUnknown}, false, ""},
 		// PuTTY with bytes changed after signing.
-		{"putty_modified.exe", []reputation.Level{reputation.Suspicious}, false, ""},
+		{"putty_modified.exe", []Level{LevelSuspicious}, false, ""},
 	}
 	seeded := reputation.NewMemKB()
 	require.NoError(t, reputation.Seed(context.Background(), seeded))
@@ -113,7 +113,7 @@ func TestGenuineSoftwareWithoutAnchors(t *testing.T) {
 		rep, err := Analyze(context.Background(), filepath.Join(dir, f), WithRoots())
 		require.NoError(t, err)
 		assert.False(t, rep.Signature.Verified)
-		assert.Equal(t, reputation.Unknown, rep.Verdict.Level, "%s: %+v", f, rep.Verdict.Reasons)
+		assert.Equal(t, LevelUnknown, rep.Verdict.Level, "%s: %+v", f, rep.Verdict.Reasons)
 		assert.Contains(t, reasonDetails(rep), "no trust anchors were given")
 	}
 }
@@ -143,7 +143,7 @@ func TestGenuineEFIVerdicts(t *testing.T) {
 		assert.Equal(t, "efi", string(rep.File.Kind), f)
 		assert.True(t, rep.Signature.Verified, "%s: %v", f, rep.Signature.Errors)
 		assert.Contains(t, rep.Signature.Root, "UEFI CA", f)
-		assert.Contains(t, []reputation.Level{reputation.Safe, reputation.LikelySafe}, rep.Verdict.Level, "%s: %+v", f, rep.Verdict.Reasons)
+		assert.Contains(t, []Level{LevelSafe, LevelLikelySafe}, rep.Verdict.Level, "%s: %+v", f, rep.Verdict.Reasons)
 		// The same image is not trusted by the Windows anchors alone.
 		rep, err = Analyze(context.Background(), f, WithTrustAnchors(windowsOnly(t)))
 		require.NoError(t, err)
@@ -185,5 +185,5 @@ func TestGenuineLegacyMicrosoftSignature(t *testing.T) {
 	assert.Equal(t, "2010-03-19T17:49:35Z", rep.Signature.VerifiedAt)
 	assert.True(t, rep.Signature.TimestampTrusted)
 	assert.Contains(t, rep.Signature.Root, "CN=Microsoft Root Authority")
-	assert.Contains(t, []reputation.Level{reputation.Safe, reputation.LikelySafe}, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
+	assert.Contains(t, []Level{LevelSafe, LevelLikelySafe}, rep.Verdict.Level, "%+v", rep.Verdict.Reasons)
 }

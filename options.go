@@ -292,8 +292,8 @@ func (c *config) verifyOptions() authenticode.VerifyOptions { return c.withTime(
 
 // verifyOptionsFor are the Authenticode options for a file of kind k: EFI
 // images may also chain to the UEFI db authorities.
-func (c *config) verifyOptionsFor(k pe.Kind) authenticode.VerifyOptions {
-	if k == pe.KindEFI {
+func (c *config) verifyOptionsFor(k Kind) authenticode.VerifyOptions {
+	if k == KindEFI {
 		return c.withTime(c.verifyEFI)
 	}
 	return c.verifyOptions()

@@ -10,8 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/filerep/filerep/internal/textsafe"
-	"github.com/filerep/filerep/pe"
-	"github.com/filerep/filerep/pe/rsrc"
 	"github.com/filerep/filerep/stats"
 )
 
@@ -54,7 +52,7 @@ func (r *FileReport) WriteText(w io.Writer, opts ...TextOption) error {
 
 	// Like Windows, show the version strings of the satellite in the
 	// chosen language when there is one (the JSON has both).
-	var vi *rsrc.VersionSummary
+	var vi *VersionSummary
 	if r.VersionInfo != nil {
 		vi = &r.VersionInfo.VersionSummary
 	}
@@ -80,9 +78,9 @@ func (r *FileReport) WriteText(w io.Writer, opts ...TextOption) error {
 		}
 	}
 	switch {
-	case r.File.Kind == pe.KindUnreadable && r.File.Partial:
+	case r.File.Kind == KindUnreadable && r.File.Partial:
 		fmt.Fprintln(bw, "Not analysed: the time allowed ran out before the file was read and parsed.")
-	case r.File.Kind == pe.KindUnreadable:
+	case r.File.Kind == KindUnreadable:
 		fmt.Fprintln(bw, "Not analysed: the file could not be read (see Errors).")
 	case r.File.Partial:
 		fmt.Fprintln(bw, "Partial report: the time allowed ran out before the analysis was complete.")
@@ -237,7 +235,7 @@ func (r *FileReport) WriteText(w io.Writer, opts ...TextOption) error {
 		if cfg.lang != "" {
 			topts = append(topts, stats.WithLocale(cfg.lang))
 		}
-		if err := stats.WriteText(bw, r.Telemetry, topts...); err != nil {
+		if err := stats.WriteText(bw, r.Telemetry.summary(), topts...); err != nil {
 			return err
 		}
 	}
@@ -375,7 +373,7 @@ func (r *FileReport) writeTechnical(bw *bufio.Writer, row func(k, v string)) {
 // ("The Application Layer Gateway Service provides support for …"), else
 // from the version strings ("alg.exe is Application Layer Gateway Service,
 // part of Microsoft® Windows® Operating System."). "" when nothing says.
-func (r *FileReport) whatIs(vi *rsrc.VersionSummary, lang string) string {
+func (r *FileReport) whatIs(vi *VersionSummary, lang string) string {
 	desc, product := "", ""
 	if vi != nil {
 		desc, product = strings.TrimSpace(vi.FileDescription), strings.TrimSpace(vi.ProductName)
@@ -402,7 +400,7 @@ func (r *FileReport) whatIs(vi *rsrc.VersionSummary, lang string) string {
 // aboutText is the "About" paragraph, built from the version strings (of
 // the satellite in the chosen language, when there is one): the
 // description, the product, the version and the copyright.
-func aboutText(vi *rsrc.VersionSummary) string {
+func aboutText(vi *VersionSummary) string {
 	if vi == nil {
 		return ""
 	}
@@ -432,7 +430,7 @@ func aboutText(vi *rsrc.VersionSummary) string {
 // pickLocale returns the string of m for the reader's language (the tag,
 // then its primary language), else for the locale most participants
 // reported, with its locale.
-func pickLocale(m map[string]stats.Mode, lang string) (string, string, bool) {
+func pickLocale(m map[string]TelemetryMode, lang string) (string, string, bool) {
 	if len(m) == 0 {
 		return "", "", false
 	}
@@ -458,8 +456,8 @@ func pickLocale(m map[string]stats.Mode, lang string) (string, string, bool) {
 
 // sortedLocales yields m's entries in locale order, so that choices are
 // the same from run to run.
-func sortedLocales(m map[string]stats.Mode) func(yield func(string, stats.Mode) bool) {
-	return func(yield func(string, stats.Mode) bool) {
+func sortedLocales(m map[string]TelemetryMode) func(yield func(string, TelemetryMode) bool) {
+	return func(yield func(string, TelemetryMode) bool) {
 		keys := make([]string, 0, len(m))
 		for k := range m {
 			keys = append(keys, k)

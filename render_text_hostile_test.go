@@ -6,10 +6,6 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/filerep/filerep/pe"
-	"github.com/filerep/filerep/pe/rsrc"
-	"github.com/filerep/filerep/reputation"
-	"github.com/filerep/filerep/stats"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -38,7 +34,7 @@ func assertTerminalSafe(t *testing.T, text string) {
 
 func hostileReport() *FileReport {
 	h := hostile
-	vs := rsrc.VersionSummary{
+	vs := VersionSummary{
 		CompanyName: h("Company"), FileDescription: h("Description"), ProductName: h("Product"),
 		OriginalFilename: h("Original"), FileVersion: h("FileVersion"), ProductVersion: h("ProductVersion"),
 	}
@@ -46,18 +42,18 @@ func hostileReport() *FileReport {
 	finding := &Finding{Name: h("Compiler"), Version: h("1.0")}
 	return &FileReport{
 		Schema:      Schema,
-		File:        FileInfo{Name: h("name.exe"), Path: h("/path/name.exe"), Size: 1234, Kind: pe.KindEXE},
+		File:        FileInfo{Name: h("name.exe"), Path: h("/path/name.exe"), Size: 1234, Kind: KindEXE},
 		Hashes:      Hashes{MD5: "d41d8cd98f00b204e9800998ecf8427e", SHA1: "s", SHA256: "s", BLAKE3: "b"},
 		VersionInfo: &VersionInfo{VersionSummary: vs},
-		MUI: &MUI{MUIConfig: &rsrc.MUIConfig{FileType: h("LN"), Language: h("fr-FR"), FallbackLanguage: h("en-US")},
+		MUI: &MUI{MUIConfig: &MUIConfig{FileType: h("LN"), Language: h("fr-FR"), FallbackLanguage: h("en-US")},
 			SatellitePath: h(`fr-FR\name.exe.mui`)},
 		Localized: &Localized{Language: h("fr-FR"), SatellitePath: h("sat"), VersionInfo: &vs},
 		DNA: &DNA{Machine: h("x86"), Platform: h("32-bit"), Subsystem: h("Windows GUI"), DotNet: true, CLRVersion: h("v4.0"),
 			Packed: true, Packers: []Finding{*finding}, CodeLanguage: h("C"), Compiler: finding,
 			Installer: h("NSIS"), InstallerDetail: finding},
 		PE: &PEDetails{Timestamp: h("2009"), LinkerVersion: h("9.0"),
-			Manifest: &pe.Manifest{RequestedExecutionLevel: h("asInvoker")},
-			Debug:    []pe.DebugEntry{{PDBPath: h(`C:\src\evil.pdb`)}}},
+			Manifest: &Manifest{RequestedExecutionLevel: h("asInvoker")},
+			Debug:    []DebugEntry{{PDBPath: h(`C:\src\evil.pdb`)}}},
 		Sections:  []Section{{Name: h(".text"), Flags: h("r-x")}},
 		Behaviors: []Behavior{{Description: h("Runs as a service"), Evidence: ev}},
 		Signature: &Signature{Signed: true, DigestAlgorithm: h("sha256"), Timestamp: h("2020"), TimestampSource: h("rfc3161"),
@@ -65,12 +61,12 @@ func hostileReport() *FileReport {
 				{Subject: h("CN=Nested"), Issuer: h("CN=Issuer2"), DigestAlgorithm: h("sha1")}}},
 		Anomalies: []string{h("anomaly: sentence")},
 		Errors:    []string{h("filerep: reading /path")},
-		Verdict: &reputation.Verdict{Summary: h("Unknown"), Statement: h("Statement"),
-			Reasons: []reputation.Reason{{Signal: h("signal"), Weight: -5, Detail: h("publisher")}}},
+		Verdict: &Verdict{Summary: h("Unknown"), Statement: h("Statement"),
+			Reasons: []VerdictReason{{Signal: h("signal"), Weight: -5, Detail: h("publisher")}}},
 		TypicalPath:        h(`C:\Windows\evil.exe`),
-		AdditionalVersions: []reputation.VersionRecord{{Version: h("6.1"), SHA256: h("abc")}},
-		Relationships:      &reputation.Relationships{Parents: []string{h("services.exe")}, Modules: []string{h("ntdll.dll")}},
-		Telemetry:          &stats.Summary{File: stats.FileID{Name: h("name.exe")}, MinParticipants: 200},
+		AdditionalVersions: []AdditionalVersion{{Version: h("6.1"), SHA256: h("abc")}},
+		Relationships:      &Relationships{Parents: []string{h("services.exe")}, Modules: []string{h("ntdll.dll")}},
+		Telemetry:          &Telemetry{File: TelemetryFile{Name: h("name.exe")}, MinParticipants: 200},
 	}
 }
 

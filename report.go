@@ -3,11 +3,6 @@ package filerep
 import (
 	"fmt"
 	"strings"
-
-	"github.com/filerep/filerep/pe"
-	"github.com/filerep/filerep/pe/rsrc"
-	"github.com/filerep/filerep/reputation"
-	"github.com/filerep/filerep/stats"
 )
 
 // Schema is the value of FileReport.Schema for this shape of report.
@@ -48,18 +43,18 @@ type FileReport struct {
 	// AnomalyDetails are the same anomalies, structured: the id apart
 	// from the sentence. Anomalies keeps the "id: sentence" strings of
 	// filerep/v1 for the tools that read them.
-	AnomalyDetails []Anomaly           `json:"anomaly_details,omitempty"`
-	Errors         []string            `json:"errors,omitempty"` // what could not be read, and why
-	Verdict        *reputation.Verdict `json:"verdict,omitempty"`
+	AnomalyDetails []Anomaly `json:"anomaly_details,omitempty"`
+	Errors         []string  `json:"errors,omitempty"` // what could not be read, and why
+	Verdict        *Verdict  `json:"verdict,omitempty"`
 	// TypicalPath is where the file usually lives, from the crowd
 	// telemetry or the knowledge base.
 	TypicalPath string `json:"typical_path,omitempty"`
 	// AdditionalVersions are other known versions of a file of this name,
 	// from the knowledge base (newest first).
-	AdditionalVersions []reputation.VersionRecord `json:"additional_versions,omitempty"`
+	AdditionalVersions []AdditionalVersion `json:"additional_versions,omitempty"`
 	// Relationships are the processes known to start a file of this name
 	// and the modules it loads, from the knowledge base.
-	Relationships *reputation.Relationships `json:"relationships,omitempty"`
+	Relationships *Relationships `json:"relationships,omitempty"`
 	// SimilarFiles are the files of the knowledge base whose ssdeep or
 	// TLSH digest is close to this file's (reputation.SimilarSSDeepScore,
 	// reputation.SimilarTLSHDistance), most similar first: a new build of a
@@ -69,7 +64,7 @@ type FileReport struct {
 	SimilarFiles []SimilarFile `json:"similar_files,omitempty"`
 	// Telemetry is the crowd telemetry summary of the file, when one was
 	// supplied (telemetry.md's summary shape).
-	Telemetry *stats.Summary `json:"telemetry,omitempty"`
+	Telemetry *Telemetry `json:"telemetry,omitempty"`
 
 	errs    []error // the errors behind Errors, for errors.Is
 	entropy float64
@@ -130,7 +125,7 @@ type FileInfo struct {
 	// Entropy is the whole file's Shannon entropy in bits per byte (0..8),
 	// present for every file that could be read, PE or not.
 	Entropy *float64 `json:"entropy,omitempty"`
-	Kind    pe.Kind  `json:"kind"` // exe | dll | driver | efi | mui | not-pe | unreadable
+	Kind    Kind     `json:"kind"` // exe | dll | driver | efi | mui | not-pe | unreadable
 	// Partial is true when the context (a deadline, a cancellation) ended
 	// the analysis before it was complete: the report holds what was done.
 	Partial bool `json:"partial,omitempty"`
@@ -165,45 +160,45 @@ type Hashes struct {
 // resource-directory order. The resources not chosen are also summarised
 // in OtherLanguages.
 type VersionInfo struct {
-	rsrc.VersionSummary
+	VersionSummary
 	OtherLanguages []VersionResource `json:"other_languages,omitempty"`
 }
 
 // VersionResource is an RT_VERSION resource besides the primary one.
 type VersionResource struct {
-	Language string              `json:"language"` // of the resource, e.g. "de-DE"
-	LangID   uint16              `json:"lang_id"`
-	Version  rsrc.VersionSummary `json:"version"`
+	Language string         `json:"language"` // of the resource, e.g. "de-DE"
+	LangID   uint16         `json:"lang_id"`
+	Version  VersionSummary `json:"version"`
 }
 
 // MUI is the "MUI" resource configuration of a language-neutral file or a
 // .mui satellite.
 type MUI struct {
-	*rsrc.MUIConfig
+	*MUIConfig
 	// SatellitePath is where the loader looks for the satellite of an LN
 	// file in its fallback language, relative to the file's folder.
 	SatellitePath string `json:"satellite_path,omitempty"`
 	// Tried lists the satellites looked for and not found or rejected,
 	// when none was chosen.
-	Tried []pe.SatelliteCandidate `json:"satellites_tried,omitempty"`
+	Tried []SatelliteCandidate `json:"satellites_tried,omitempty"`
 }
 
 // PEDetails are the "More details" facts of a PE image.
 type PEDetails struct {
-	Timestamp     string          `json:"timestamp,omitempty"` // file header TimeDateStamp, RFC 3339 UTC; omitted when 0
-	TimestampRaw  uint32          `json:"timestamp_raw"`
-	LinkerVersion string          `json:"linker_version"`
-	EntryPoint    uint32          `json:"entry_point"`
-	ImageBase     uint64          `json:"image_base"`
-	Checksum      uint32          `json:"checksum"`
-	Imports       *ImportSummary  `json:"imports,omitempty"`
-	DelayImports  *ImportSummary  `json:"delay_imports,omitempty"`
-	Exports       *ExportSummary  `json:"exports,omitempty"`
-	Rich          *RichSummary    `json:"rich,omitempty"`
-	Overlay       *pe.Overlay     `json:"overlay,omitempty"`
-	Manifest      *pe.Manifest    `json:"manifest,omitempty"`
-	Debug         []pe.DebugEntry `json:"debug,omitempty"`
-	TLSCallbacks  []uint64        `json:"tls_callbacks,omitempty"`
+	Timestamp     string         `json:"timestamp,omitempty"` // file header TimeDateStamp, RFC 3339 UTC; omitted when 0
+	TimestampRaw  uint32         `json:"timestamp_raw"`
+	LinkerVersion string         `json:"linker_version"`
+	EntryPoint    uint32         `json:"entry_point"`
+	ImageBase     uint64         `json:"image_base"`
+	Checksum      uint32         `json:"checksum"`
+	Imports       *ImportSummary `json:"imports,omitempty"`
+	DelayImports  *ImportSummary `json:"delay_imports,omitempty"`
+	Exports       *ExportSummary `json:"exports,omitempty"`
+	Rich          *RichSummary   `json:"rich,omitempty"`
+	Overlay       *Overlay       `json:"overlay,omitempty"`
+	Manifest      *Manifest      `json:"manifest,omitempty"`
+	Debug         []DebugEntry   `json:"debug,omitempty"`
+	TLSCallbacks  []uint64       `json:"tls_callbacks,omitempty"`
 }
 
 // ImportSummary counts imports; the full lists are in pe.File.
@@ -232,8 +227,8 @@ const MaxExportNames = 64
 
 // RichSummary is the Rich header's tool records.
 type RichSummary struct {
-	ChecksumValid bool           `json:"checksum_valid"`
-	Entries       []pe.RichEntry `json:"entries"`
+	ChecksumValid bool        `json:"checksum_valid"`
+	Entries       []RichEntry `json:"entries"`
 }
 
 // DNA is the "Digital DNA" block: what the file is and how it was built.
@@ -277,14 +272,14 @@ type Section struct {
 // language is Language: Windows reads version info and strings from the
 // .mui satellite, so "Original name" becomes "ALG.exe.mui" there.
 type Localized struct {
-	Language      string               `json:"language"`
-	SatellitePath string               `json:"satellite_path"` // relative to the file's folder, backslashes as on Windows
-	SHA256        string               `json:"sha256"`         // of the satellite
-	VersionInfo   *rsrc.VersionSummary `json:"version_info,omitempty"`
-	Strings       []LocalizedString    `json:"strings,omitempty"` // at most MaxLocalizedStrings
+	Language      string            `json:"language"`
+	SatellitePath string            `json:"satellite_path"` // relative to the file's folder, backslashes as on Windows
+	SHA256        string            `json:"sha256"`         // of the satellite
+	VersionInfo   *VersionSummary   `json:"version_info,omitempty"`
+	Strings       []LocalizedString `json:"strings,omitempty"` // at most MaxLocalizedStrings
 	// Tried lists the satellites looked at before this one, with why each
 	// was passed over.
-	Tried []pe.SatelliteCandidate `json:"tried,omitempty"`
+	Tried []SatelliteCandidate `json:"tried,omitempty"`
 }
 
 // LocalizedString is one string-table entry of the satellite.

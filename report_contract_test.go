@@ -146,25 +146,35 @@ func minimalInputs() contractInputs {
 	}
 }
 
-// contractReport is a report made of in.
+// contractReport is a report made of in by the conversions of
+// convert_*.go.
 func contractReport(in contractInputs) *FileReport {
+	var localized *VersionSummary
+	if in.localized != nil {
+		v := versionSummaryFrom(*in.localized)
+		localized = &v
+	}
+	var rel *Relationships
+	if in.rel != nil {
+		rel = RelationshipsFrom(in.rel)
+	}
 	rep := &FileReport{
 		Schema: Schema,
-		File:   FileInfo{Name: "a.dll", Path: "a.dll", Size: 1, Kind: in.kind},
+		File:   FileInfo{Name: "a.dll", Path: "a.dll", Size: 1, Kind: kindFrom(in.kind)},
 		VersionInfo: &VersionInfo{
-			VersionSummary: in.version,
-			OtherLanguages: []VersionResource{{Language: "de-DE", LangID: 0x407, Version: in.other}},
+			VersionSummary: versionSummaryFrom(in.version),
+			OtherLanguages: []VersionResource{{Language: "de-DE", LangID: 0x407, Version: versionSummaryFrom(in.other)}},
 		},
-		MUI:       &MUI{MUIConfig: in.mui, SatellitePath: `en-US\a.dll.mui`, Tried: in.tried},
-		Localized: &Localized{Language: "en-US", VersionInfo: in.localized, Tried: in.tried},
+		MUI:       &MUI{MUIConfig: muiConfigFrom(in.mui), SatellitePath: `en-US\a.dll.mui`, Tried: satellitesFrom(in.tried)},
+		Localized: &Localized{Language: "en-US", VersionInfo: localized, Tried: satellitesFrom(in.tried)},
 		PE: &PEDetails{
-			Overlay: in.overlay, Manifest: in.manifest, Debug: in.debug,
-			Rich: &RichSummary{ChecksumValid: true, Entries: in.rich},
+			Overlay: overlayFrom(in.overlay), Manifest: manifestFrom(in.manifest), Debug: debugFrom(in.debug),
+			Rich: &RichSummary{ChecksumValid: true, Entries: richFrom(in.rich)},
 		},
-		Verdict:            in.verdict,
-		AdditionalVersions: in.versions,
-		Relationships:      in.rel,
-		Telemetry:          in.telemetry,
+		Verdict:            VerdictFrom(in.verdict),
+		AdditionalVersions: convertAll(in.versions, AdditionalVersionFrom),
+		Relationships:      rel,
+		Telemetry:          TelemetryFrom(in.telemetry),
 	}
 	return rep
 }

@@ -195,7 +195,7 @@ func (f *AnalyzeFn) ProcessElement(ctx context.Context, file fileio.ReadableFile
 	}
 	filesCounter.Inc(ctx, 1)
 	bytesCounter.Inc(ctx, rep.File.Size)
-	if rep.File.Kind == pe.KindNotPE {
+	if rep.File.Kind == filerep.KindNotPE {
 		notPECounter.Inc(ctx, 1)
 	} else {
 		peCounter.Inc(ctx, 1)

@@ -34,7 +34,6 @@ import (
 	"github.com/filerep/filerep/hash"
 	"github.com/filerep/filerep/internal/cli"
 	"github.com/filerep/filerep/internal/textsafe"
-	"github.com/filerep/filerep/pe"
 	"github.com/filerep/filerep/reputation"
 	"github.com/filerep/filerep/reputation/store"
 	"github.com/filerep/filerep/stats"
@@ -270,7 +269,7 @@ func failure(rep *filerep.FileReport, err error, timeout time.Duration) string {
 		return ""
 	case errors.Is(err, context.DeadlineExceeded):
 		return fmt.Sprintf("timed out after %v; the report is partial", timeout)
-	case rep.File.Kind == pe.KindUnreadable:
+	case rep.File.Kind == filerep.KindUnreadable:
 		var pathErr *fs.PathError
 		var nr *filerep.NotRegularError
 		switch {
@@ -288,7 +287,7 @@ func failure(rep *filerep.FileReport, err error, timeout time.Duration) string {
 // with no sample for it, a language it has no localization for.
 func inputWarnings(rep *filerep.FileReport, o *options) []string {
 	var out []string
-	if rep.File.Kind == pe.KindUnreadable {
+	if rep.File.Kind == filerep.KindUnreadable {
 		return nil
 	}
 	if o.telemetry != "" && rep.Telemetry == nil {
@@ -320,7 +319,7 @@ func hasLocalization(rep *filerep.FileReport, lang string) bool {
 		}
 	}
 	if t := rep.Telemetry; t != nil && t.Process != nil && t.Process.Service != nil {
-		for _, m := range []map[string]stats.Mode{t.Process.Service.DisplayName, t.Process.Service.Description} {
+		for _, m := range []map[string]filerep.TelemetryMode{t.Process.Service.DisplayName, t.Process.Service.Description} {
 			for l := range m {
 				if base(l) == want {
 					return true

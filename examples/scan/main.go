@@ -34,7 +34,6 @@ import (
 	"github.com/filerep/filerep/hash"
 	"github.com/filerep/filerep/internal/cli"
 	"github.com/filerep/filerep/internal/textsafe"
-	"github.com/filerep/filerep/pe"
 )
 
 func main() {
@@ -197,12 +196,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		rep := r.Report
 		sum.Files++
 		sum.Bytes += rep.File.Size
-		bad := rep.File.Kind == pe.KindUnreadable || rep.File.Partial
+		bad := rep.File.Kind == filerep.KindUnreadable || rep.File.Partial
 		switch {
 		case bad:
 			sum.Failed++
 			say("%s: %s: %s\n", prog, textsafe.String(rep.File.Path), textsafe.String(strings.Join(rep.Errors, "; ")))
-		case rep.File.Kind == pe.KindNotPE:
+		case rep.File.Kind == filerep.KindNotPE:
 			sum.NotPE++
 		default:
 			sum.PE++

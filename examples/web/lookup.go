@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/filerep/filerep"
-	"github.com/filerep/filerep/pe"
 	"github.com/filerep/filerep/reputation"
 	"github.com/filerep/filerep/stats"
 )
@@ -52,14 +51,15 @@ func (s *Server) lookup(ctx context.Context, sha256 string) (*fileData, error) {
 		rep = assemble(sha256, recs, sum)
 	}
 	name := rep.File.Name
-	if rep.Telemetry == nil {
-		rep.Telemetry = s.summary(sha256, name)
+	if rep.Telemetry == nil { // always so when !analysed: sum is then the report's telemetry
+		sum = s.summary(sha256, name)
+		rep.Telemetry = filerep.TelemetryFrom(sum)
 	}
 	if err := s.knowledge(ctx, &rep); err != nil {
 		return nil, err
 	}
 	if !analysed {
-		obs := &reputation.Observation{Telemetry: rep.Telemetry, Path: rep.TypicalPath}
+		obs := &reputation.Observation{Telemetry: sum, Path: rep.TypicalPath}
 		subj := &reputation.Subject{Name: name, MD5: rep.Hashes.MD5, SHA1: rep.Hashes.SHA1, SHA256: rep.Hashes.SHA256, Kind: string(rep.File.Kind)}
 		if len(recs) > 0 {
 			subj.Claims = reputation.Claims{CompanyName: recs[0].Publisher, ProductName: recs[0].Product, FileVersion: recs[0].Version}
@@ -68,7 +68,7 @@ func (s *Server) lookup(ctx context.Context, sha256 string) (*fileData, error) {
 		if err != nil {
 			return nil, fmt.Errorf("verdict: %w", err)
 		}
-		rep.Verdict = v
+		rep.Verdict = filerep.VerdictFrom(v)
 	}
 	return &fileData{FileReport: &rep, Analysed: analysed, Records: recs}, nil
 }
@@ -99,7 +99,7 @@ func assemble(sha256 string, recs []reputation.FileRecord, sum *stats.Summary) f
 }
 
 // kindOfName guesses a kind from a file name's extension.
-func kindOfName(name string) pe.Kind {
+func kindOfName(name string) filerep.Kind {
 	switch strings.ToLower(path.Ext(name)) {
 	case ".dll", ".ocx", ".cpl":
 		return "dll"
@@ -149,13 +149,13 @@ func (s *Server) knowledge(ctx context.Context, rep *filerep.FileReport) error {
 	rep.AdditionalVersions = nil
 	for _, v := range vs {
 		if v.SHA256 != rep.Hashes.SHA256 {
-			rep.AdditionalVersions = append(rep.AdditionalVersions, v)
+			rep.AdditionalVersions = append(rep.AdditionalVersions, filerep.AdditionalVersionFrom(v))
 		}
 	}
 	rel, err := s.cfg.KB.Relationships(ctx, name)
 	switch {
 	case err == nil:
-		rep.Relationships = &rel
+		rep.Relationships = filerep.RelationshipsFrom(&rel)
 	case !errors.Is(err, reputation.ErrNotFound):
 		return fmt.Errorf("knowledge base: relationships: %w", err)
 	}

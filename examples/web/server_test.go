@@ -302,7 +302,7 @@ func TestAPI(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(body), &rep))
 	assert.Equal(t, filerep.Schema, rep.Schema)
 	require.NotNil(t, rep.Verdict)
-	assert.Equal(t, reputation.Safe, rep.Verdict.Level)
+	assert.Equal(t, filerep.LevelSafe, rep.Verdict.Level)
 	require.NotNil(t, rep.Telemetry)
 	assert.EqualValues(t, 400, rep.Telemetry.Participants)
 	assert.Equal(t, "alg.exe", rep.File.Name)

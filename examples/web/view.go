@@ -12,8 +12,6 @@ import (
 
 	"github.com/filerep/filerep"
 	"github.com/filerep/filerep/internal/textsafe"
-	"github.com/filerep/filerep/reputation"
-	"github.com/filerep/filerep/stats"
 )
 
 // safe makes a string from a file, the knowledge base or the crowd inert
@@ -145,7 +143,7 @@ func shorten(s string, n int) string {
 }
 
 // distChart draws a telemetry distribution.
-func distChart(id, title, column string, es []stats.Entry) *chart {
+func distChart(id, title, column string, es []filerep.DistributionEntry) *chart {
 	if len(es) == 0 {
 		return nil
 	}
@@ -222,7 +220,7 @@ func buildFilePage(d *fileData) filePageView {
 	if v := r.Verdict; v != nil {
 		level := string(v.Level)
 		if !levelOK(level) {
-			level = string(reputation.Unknown)
+			level = string(filerep.LevelUnknown)
 		}
 		vv := &verdictView{Level: level, Summary: safe(v.Summary), Statement: safe(v.Statement), Score: v.Score,
 			ScoreW: float64(max(0, min(100, v.Score))) * (chartWidth - 20) / 100}
@@ -354,7 +352,7 @@ func buildFilePage(d *fileData) filePageView {
 }
 
 // telemetryView fills the crowd half of the page.
-func telemetryView(p *filePageView, s *stats.Summary, product string) {
+func telemetryView(p *filePageView, s *filerep.Telemetry, product string) {
 	p.Telemetry = true
 	if !s.Published {
 		p.Note = fmt.Sprintf("No statistics yet: %s unique participants reported this file; at least %s are needed.",
@@ -366,10 +364,9 @@ func telemetryView(p *filePageView, s *stats.Summary, product string) {
 	if ru := s.ResourceUtilization; ru != nil {
 		for _, g := range [...]struct{ key, title string }{{"cpu", "CPU"}, {"memory", "Memory"}, {"io", "I/O"}, {"", "Resource allocations"}} {
 			var rows []row
-			for k := stats.Metric(0); k < stats.NumMetrics; k++ {
-				v, ok := ru.Get(k)
-				mi, known := metricInfo[k.String()]
-				if !ok || !known || metricGroup(k.String()) != g.key {
+			for path, v := range ru.All() {
+				mi, known := metricInfo[path]
+				if !known || metricGroup(path) != g.key {
 					continue
 				}
 				rows = append(rows, row{Label: mi.label, Value: formatValue(v, mi.unit)})
@@ -380,7 +377,7 @@ func telemetryView(p *filePageView, s *stats.Summary, product string) {
 		}
 	}
 	if pr := s.Process; pr != nil {
-		mode := func(rows *[]row, label string, m *stats.Mode) {
+		mode := func(rows *[]row, label string, m *filerep.TelemetryMode) {
 			if m != nil {
 				*rows = append(*rows, row{Label: label, Value: safe(m.Value)})
 			}
@@ -407,11 +404,9 @@ func telemetryView(p *filePageView, s *stats.Summary, product string) {
 			title += " (main module)"
 		}
 		var rows []row
-		for k := stats.ModuleMetric(0); k < stats.NumModuleMetrics; k++ {
-			if v, ok := m.Metrics.Get(k); ok {
-				if mi, known := moduleMetricInfo[k.String()]; known {
-					rows = append(rows, row{Label: mi.label, Value: formatValue(v, mi.unit)})
-				}
+		for key, v := range m.Metrics() {
+			if mi, known := moduleMetricInfo[key]; known {
+				rows = append(rows, row{Label: mi.label, Value: formatValue(v, mi.unit)})
 			}
 		}
 		p.Threads = append(p.Threads, group{Title: title, Rows: rows})
@@ -429,9 +424,9 @@ func telemetryView(p *filePageView, s *stats.Summary, product string) {
 
 // pickLocale returns the localized string most participants reported
 // (ties: the smaller locale tag).
-func pickLocale(m map[string]stats.Mode) (stats.Mode, bool) {
+func pickLocale(m map[string]filerep.TelemetryMode) (filerep.TelemetryMode, bool) {
 	if len(m) == 0 {
-		return stats.Mode{}, false
+		return filerep.TelemetryMode{}, false
 	}
 	keys := make([]string, 0, len(m))
 	for k := range m {
@@ -577,8 +572,8 @@ func commas(n int64) string {
 
 // levelOK reports whether l is a verdict level (used for CSS classes).
 func levelOK(l string) bool {
-	switch reputation.Level(l) {
-	case reputation.Safe, reputation.LikelySafe, reputation.Unknown, reputation.Suspicious, reputation.Malicious:
+	switch filerep.Level(l) {
+	case filerep.LevelSafe, filerep.LevelLikelySafe, filerep.LevelUnknown, filerep.LevelSuspicious, filerep.LevelMalicious:
 		return true
 	}
 	return false
