@@ -18,6 +18,14 @@
 // hostile still gets a report with what could be read, its anomalies and its
 // errors; nothing panics, and a context deadline bounds the wait.
 //
+// Every type of a FileReport is defined in this package, so the JSON
+// contract (docs/report.md) is this package's: the results of pe,
+// pe/detect, reputation and stats are copied into the report's own types
+// (convert*.go), and [VerdictFrom] and [TelemetryFrom] do the same for
+// programs that hold a reputation.Verdict or a stats.Summary themselves.
+// Options still take those packages' types as inputs ([WithLimits],
+// [WithTelemetry]).
+//
 // Strings in a report come from the file (version strings, section names,
 // signer subjects, paths), the knowledge base or the crowd, so they may
 // hold terminal escapes, line breaks or bidi overrides. The text output
