@@ -11,6 +11,9 @@ import (
 	"testing"
 
 	"github.com/filerep/filerep/internal/testutil"
+	"github.com/filerep/filerep/pe"
+	"github.com/filerep/filerep/pe/rsrc"
+	"github.com/filerep/filerep/reputation"
 	"github.com/filerep/filerep/stats"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -210,3 +213,28 @@ func TestAverageJSON(t *testing.T) {
 
 // mathNaN is a NaN the compiler does not fold.
 func mathNaN() float64 { z := 0.0; return z / z }
+
+// TestRootValuesMatch: the root's kinds, levels and MUI file type are the
+// values pe, reputation and rsrc produce, which the conversions copy as
+// they are.
+func TestRootValuesMatch(t *testing.T) {
+	tests := []struct{ root, theirs string }{
+		{string(KindEXE), string(pe.KindEXE)},
+		{string(KindDLL), string(pe.KindDLL)},
+		{string(KindDriver), string(pe.KindDriver)},
+		{string(KindEFI), string(pe.KindEFI)},
+		{string(KindMUI), string(pe.KindMUI)},
+		{string(KindNotPE), string(pe.KindNotPE)},
+		{string(KindUnreadable), string(pe.KindUnreadable)},
+		{string(LevelSafe), string(reputation.Safe)},
+		{string(LevelLikelySafe), string(reputation.LikelySafe)},
+		{string(LevelUnknown), string(reputation.Unknown)},
+		{string(LevelSuspicious), string(reputation.Suspicious)},
+		{string(LevelMalicious), string(reputation.Malicious)},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.theirs, tt.root)
+	}
+	assert.True(t, (&MUIConfig{FileType: rsrc.MUIFileTypeLN}).IsLanguageNeutral())
+	assert.False(t, (&MUIConfig{FileType: rsrc.MUIFileTypeMUI}).IsLanguageNeutral())
+}
