@@ -54,8 +54,9 @@ type dotnetMark struct {
 //     "<name>m__" (mcs/anonymous.cs, iterators.cs, async.cs).
 //   - Visual Basic (vbc and Roslyn VB, GeneratedNameConstants.vb):
 //     "_Closure$__", "_Lambda$__", "VB$StateMachine_", "VB$AnonymousType_",
-//     "VB$AnonymousDelegate_", "$VB$" locals and the StandardModule
-//     attribute every VB Module carries.
+//     "VB$AnonymousDelegate_" and "$VB$" locals. (StandardModuleAttribute,
+//     which every VB Module carries, is no mark: Microsoft.VisualBasic.dll
+//     defines it, and Mono's is written in C#.)
 //   - F#: the "<StartupCode$assembly>" namespace of each file's start-up
 //     class (IlxGen.fs) and FSharpInterfaceDataVersionAttribute, which the
 //     compiler puts on every F# assembly.
@@ -95,7 +96,6 @@ var dotnetMarks = []dotnetMark{
 	{lang: langVBNet, sub: "VB$AnonymousType_", prefix: true, source: "VB anonymous type"},
 	{lang: langVBNet, sub: "VB$AnonymousDelegate_", prefix: true, source: "VB anonymous delegate"},
 	{lang: langVBNet, sub: "$VB$", prefix: true, source: "VB compiler-generated local"},
-	{lang: langVBNet, sub: "StandardModuleAttribute", exact: true, source: "VB Module attribute"},
 
 	{lang: langFSharp, sub: "<StartupCode$", prefix: true, source: "F# start-up class namespace"},
 	{lang: langFSharp, sub: "FSharpInterfaceDataVersionAttribute", exact: true, source: "F# assembly attribute"},
@@ -216,20 +216,56 @@ func dotnetLanguage(c *CLRFacts) *dotnetLang {
 		out.lang = ""
 		return out
 	}
+	if best == 0 {
+		csharpFamily(out, heap, c.MetaOffset+int64(heapOff))
+		return out
+	}
 	out.score = best
 	out.evidence = evs[out.lang]
 	return out
 }
 
-// langConfidence turns a language score into a confidence.
+// csharpFamily is the fallback when no language left a mark. Microsoft's
+// C# and VB compilers put RuntimeCompatibilityAttribute
+// (WrapNonExceptionThrows) on every assembly they build, and Roslyn adds
+// CompilationRelaxationsAttribute(8) (its SourceAssemblySymbol
+// synthesizes both, in C# and in VB); Mono's mcs emits the first (seen on
+// its output, testdata/pe/dotnet-cs.exe); an IL assembler emits neither.
+// A VB build always references Microsoft.VisualBasic or embeds it (vbc's
+// default /vbruntime), so the attribute without that name is C#, at
+// medium confidence.
+func csharpFamily(out *dotnetLang, heap []byte, heapOff int64) {
+	var evs []Evidence
+	for i, a := range []string{"RuntimeCompatibilityAttribute", "CompilationRelaxationsAttribute"} {
+		at := bytes.Index(heap, []byte("\x00"+a+"\x00"))
+		if at < 0 {
+			if i == 0 {
+				return
+			}
+			continue
+		}
+		evs = append(evs, ev("clr", heapOff+int64(at+1), "#Strings %q (an assembly attribute csc, mcs and vbc emit)", a))
+	}
+	if bytes.Contains(heap, []byte("Microsoft.VisualBasic")) {
+		return
+	}
+	out.lang = langCSharp
+	out.byLang[langCSharp] = evs
+	out.evidence = append(evs, ev("clr", -1, "no Microsoft.VisualBasic reference or embedded runtime, which every VB build has"))
+}
+
+// langConfidence turns a language score into a confidence; 0 is the
+// compiler-family fallback (csharpFamily).
 func langConfidence(score int) Confidence {
 	switch {
 	case score >= 4:
 		return 85
 	case score >= 2:
 		return 75
+	case score == 1:
+		return 65
 	}
-	return 60
+	return ConfidenceMedium
 }
 
 // stringsHeap finds the #Strings stream of a metadata root (ECMA-335

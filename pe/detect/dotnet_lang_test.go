@@ -38,7 +38,16 @@ func TestDotNetLanguageFromNames(t *testing.T) {
 		{"VB runtime reference only", []string{"mscorlib", "Microsoft.VisualBasic"}, nil, langVBNet},
 		{"VB names with embedded runtime", []string{"mscorlib"},
 			[]string{"_Closure$__2-0", "_Lambda$__2-0", "$VB$Local_n"}, langVBNet},
-		{"VB module attribute", []string{"mscorlib"}, []string{"StandardModuleAttribute"}, langVBNet},
+		{"StandardModuleAttribute alone: Microsoft.VisualBasic.dll defines it", []string{"mscorlib"}, []string{"StandardModuleAttribute"}, ""},
+		// The attribute pair csc, mcs and vbc put on every assembly.
+		{"compiler-family attributes, no VB runtime", []string{"mscorlib"},
+			[]string{"CompilationRelaxationsAttribute", "RuntimeCompatibilityAttribute", "Program"}, langCSharp},
+		{"compiler-family attributes and the VB runtime reference", []string{"mscorlib", "Microsoft.VisualBasic"},
+			[]string{"CompilationRelaxationsAttribute", "RuntimeCompatibilityAttribute"}, langVBNet},
+		{"compiler-family attributes and VB's embedded runtime", []string{"mscorlib"},
+			[]string{"CompilationRelaxationsAttribute", "RuntimeCompatibilityAttribute", "Microsoft.VisualBasic.CompilerServices", "Conversions"}, ""},
+		{"mcs: RuntimeCompatibility only", []string{"mscorlib"}, []string{"RuntimeCompatibilityAttribute"}, langCSharp},
+		{"CompilationRelaxations alone", []string{"mscorlib"}, []string{"CompilationRelaxationsAttribute"}, ""},
 		{"F# runtime reference", []string{"mscorlib", "FSharp.Core"}, []string{"clo@12"}, langFSharp},
 		{"F# start-up class without FSharp.Core", []string{"mscorlib"}, []string{"<StartupCode$Lib>"}, langFSharp},
 		{"C++/CLI pure", []string{"mscorlib"}, []string{"<CrtImplementationDetails>", "<CppImplementationDetails>"}, langCppCLI},
@@ -108,12 +117,13 @@ func TestStringsHeapHostile(t *testing.T) {
 
 // TestDotNetSamples checks the committed .NET samples: the mcs build of a
 // program with closures and iterators is C#, with the generated names as
-// evidence; a hello world and hand-written IL show no language.
+// evidence; mcs's hello world only by the compiler-family attributes, at
+// medium confidence; hand-written IL shows no language.
 func TestDotNetSamples(t *testing.T) {
 	tests := map[string]string{
 		"dotnet-cs-mcs.exe": "C#",
-		"dotnet-cs.exe":     ".NET",
-		"dotnet-cs.dll":     ".NET",
+		"dotnet-cs.exe":     "C#",
+		"dotnet-cs.dll":     "C#",
 		"dotnet-il.exe":     ".NET",
 	}
 	samples := sampleBytes(t)
@@ -121,7 +131,10 @@ func TestDotNetSamples(t *testing.T) {
 		d := runDefault(parseOK(t, name, samples[name]))
 		assert.Equal(t, want, d.CodeLanguage, name)
 		require.NotNil(t, d.Compiler, name)
-		if want == "C#" {
+		if want == "C#" && name != "dotnet-cs-mcs.exe" {
+			assert.Equal(t, ConfidenceMedium, d.Compiler.Confidence, name)
+		}
+		if name == "dotnet-cs-mcs.exe" {
 			names := 0
 			for _, e := range d.Compiler.Evidence {
 				if strings.HasPrefix(e.Value, `#Strings "<`) {

@@ -60,14 +60,14 @@ var compilerRules = []Rule{
 		ID: "compiler/dotnet-csharp", Kind: RuleCompiler, Name: "C#", Language: "C#",
 		Needs:    Needs{All: []Need{needCLR}},
 		Match:    matchDotNetLang(langCSharp),
-		Examples: []string{"dotnet-cs-mcs.exe", "synthetic:dotnet-csharp-roslyn"},
-		Source:   "metadata #Strings: C# generated names (Roslyn GeneratedNames.cs: <>c__DisplayClass, <>9__, <>f__AnonymousType, <name>d__/b__/g__/k__BackingField, <Main>$; mcs: <>f__am$cache, c__AnonStorey, c__Iterator), RefSafetyRules/NullableContext attributes; AssemblyRef Microsoft.CSharp",
+		Examples: []string{"dotnet-cs-mcs.exe", "dotnet-cs.exe", "dotnet-cs.dll", "synthetic:dotnet-csharp-roslyn"},
+		Source:   "metadata #Strings: C# generated names (Roslyn GeneratedNames.cs: <>c__DisplayClass, <>9__, <>f__AnonymousType, <name>d__/b__/g__/k__BackingField, <Main>$; mcs: <>f__am$cache, c__AnonStorey, c__Iterator), RefSafetyRules/NullableContext attributes; AssemblyRef Microsoft.CSharp; else the RuntimeCompatibility attribute csc/mcs/vbc emit (Roslyn SourceAssemblySymbol) with no Microsoft.VisualBasic",
 	},
 	{
 		ID: "compiler/dotnet-unknown", Kind: RuleCompiler, Name: ".NET (language unknown)", Language: ".NET",
 		Needs:    Needs{All: []Need{needCLR}},
 		Match:    matchDotNetUnknown,
-		Examples: []string{"dotnet-cs.exe", "dotnet-cs.dll", "dotnet-il.exe"},
+		Examples: []string{"dotnet-il.exe"},
 		Source:   "ECMA-335 §II.24.2 (CLR header and metadata root) with none of the languages' generated names (an obfuscated, hand-assembled or trivial assembly)",
 	},
 	{
