@@ -282,6 +282,22 @@ var synthetic = map[string]func() []byte{
 			{dll: "msvcrt.dll", funcs: []string{"__getmainargs", "printf", "_cexit"}}}
 		return p.build()
 	},
+	// A GHC-built program, from GHC's runtime sources rather than from our
+	// rule: rts/RtsUtils.c printRtsInfo prints " [(\"GHC RTS\", \"YES\")"
+	// and mkRtsInfoPair("GHC version", ProjectVersion), rts/RtsFlags.c the
+	// usage line "Usage: <prog> <args> [+RTS <rtsopts> | -RTS <args>] ...".
+	// GHC links with GNU ld against the MinGW-w64 runtime, whose GCC idents
+	// come along.
+	"ghc": func() []byte {
+		p := newSynth()
+		p.is64 = true
+		p.linker = [2]byte{2, 40}
+		p.sections = append(p.sections, rdata(
+			"GCC: (GNU) 13.2.0", "Usage: <prog> <args> [+RTS <rtsopts> | -RTS <args>] ... --RTS <args>",
+			" [(\"GHC RTS\", \"YES\")", "GHC version", "9.4.8", "Mingw-w64 runtime failure:"))
+		p.imports = []synthImport{{dll: "KERNEL32.dll", funcs: []string{"VirtualAlloc"}}, {dll: "msvcrt.dll", funcs: []string{"malloc"}}}
+		return p.build()
+	},
 	"gcc-efi": func() []byte {
 		p := newSynth()
 		p.is64 = true

@@ -55,7 +55,7 @@ func parseOK(t testing.TB, name string, b []byte) *pe.File {
 var codeLanguages = []string{
 	"Microsoft Visual C++", "Microsoft Visual Basic", "C#", "Visual Basic .NET", "F#", "C++/CLI", ".NET", "Delphi",
 	"C++Builder", "Free Pascal", "MinGW GCC", "GCC", "Clang", "Go", "Rust", "Nim", "Zig", "D", "PureBasic",
-	"AutoIt", "Python (PyInstaller)", "Assembly", "Unknown",
+	"AutoIt", "Python (PyInstaller)", "Haskell", "Assembly", "Unknown",
 }
 
 // TestRuleTable is the lint of the rule tables (capa's scripts/lint.py in
@@ -298,6 +298,7 @@ func TestDetectSynthetic(t *testing.T) {
 		"dotnet-vbnet-names":   {lang: "Visual Basic .NET", compiler: "Visual Basic .NET"},
 		"dotnet-fsharp-names":  {lang: "F#", compiler: "F#"},
 		"mingw-org-gcc3":       {lang: "MinGW GCC", compiler: "MinGW GCC"},
+		"ghc":                  {lang: "Haskell", compiler: "GHC 9.4.8"},
 		"pyinstaller":          {lang: "Python (PyInstaller)", compiler: "PyInstaller Python 3.11"},
 		"autoit":               {lang: "AutoIt", compiler: "AutoIt 3"},
 		"vb6":                  {lang: "Microsoft Visual Basic", compiler: "Microsoft Visual Basic 6.0 (P-Code)"},

@@ -138,6 +138,13 @@ var compilerRules = []Rule{
 		Source:   "formats.md §5 Nim; DIE compiler_Nim.4",
 	},
 	{
+		ID: "compiler/ghc", Kind: RuleCompiler, Name: "GHC", Language: "Haskell",
+		Needs:    Needs{All: []Need{needNoRich}},
+		Match:    matchGHC,
+		Examples: []string{"synthetic:ghc"},
+		Source:   "GHC's runtime system: rts/RtsUtils.c printRtsInfo ([(\"GHC RTS\", \"YES\"), (\"GHC version\", ProjectVersion)), rts/RtsFlags.c (the +RTS usage text, the GHCRTS variable); real file elm-format 0.8.8 (npm, corpus.tsv)",
+	},
+	{
 		ID: "compiler/zig", Kind: RuleCompiler, Name: "Zig", Language: "Zig",
 		Needs:    Needs{All: []Need{needNoRich}},
 		Match:    matchZig,
@@ -749,6 +756,41 @@ func matchNim(x *Facts) (Finding, bool) {
 	fd := Finding{Confidence: ConfidenceMedium, Evidence: out}
 	if len(out) >= 2 {
 		fd.Confidence = 80
+	}
+	return fd, true
+}
+
+// ---- Haskell (GHC) ----
+
+// ghcRTSInfo starts the table GHC's runtime prints for +RTS --info
+// (rts/RtsUtils.c); every program links the runtime, so every one
+// carries it.
+const ghcRTSInfo = `[("GHC RTS", "YES")`
+
+func matchGHC(x *Facts) (Finding, bool) {
+	off := x.FindString(RegionData, ghcRTSInfo)
+	if off < 0 {
+		return Finding{}, false
+	}
+	fd := Finding{Confidence: ConfidenceMedium, Evidence: []Evidence{ev("string", off, "%q (GHC runtime --info table)", ghcRTSInfo)}}
+	for _, s := range []string{"[+RTS <rtsopts> | -RTS <args>]", "GHCRTS"} {
+		if o := x.FindString(RegionData, s); o >= 0 {
+			fd.Confidence = ConfidenceHigh
+			fd.Evidence = append(fd.Evidence, ev("string", o, "%q (GHC runtime options)", s))
+			break
+		}
+	}
+	// mkRtsInfoPair("GHC version", ProjectVersion): the two literals sit
+	// next to each other in the runtime's read-only data.
+	if o := x.FindString(RegionData, "GHC version\x00"); o >= 0 {
+		next := o + int64(len("GHC version"))
+		for k := 0; k < 16 && len(x.At(next, 1)) == 1 && x.At(next, 1)[0] == 0; k++ {
+			next++
+		}
+		if v := leadingVersion(x.CString(next, 16)); v != "" && v == x.CString(next, 16) {
+			fd.Version = v
+			fd.Evidence = append(fd.Evidence, ev("string", next, "GHC version %s", v))
+		}
 	}
 	return fd, true
 }
