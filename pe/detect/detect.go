@@ -17,7 +17,7 @@ import (
 // added, removed or changed, and goes into the report so that stored
 // results can be recomputed when the rules change. A test pins the rule
 // IDs to this version.
-const RulesVersion = "2026.2"
+const RulesVersion = "2026.3"
 
 // Unknown is the code language reported when the evidence is too thin to
 // name one.

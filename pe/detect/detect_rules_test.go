@@ -86,6 +86,50 @@ var synthetic = map[string]func() []byte{
 		p.imports = []synthImport{{dll: "mscoree.dll", funcs: []string{"_CorExeMain"}}}
 		return p.build()
 	},
+	// The names below are the ones the compilers document for what they
+	// generate (see dotnetMarks for the sources): Roslyn C#'s
+	// GeneratedNames (lambda cache class "<>c", its delegate fields
+	// "<>9__<method>_<n>", lambda bodies "<M>b__<m>_<n>", display classes
+	// "<>c__DisplayClass<m>_<n>", state machines "<M>d__<n>" with their
+	// "<>1__state" and "<>t__builder" fields, backing fields
+	// "<P>k__BackingField") and the attributes it synthesizes for C# 8+ and
+	// C# 11; no reference to a language runtime.
+	"dotnet-csharp-roslyn": func() []byte {
+		p := newSynth()
+		p.linker = [2]byte{48, 0}
+		p.clr = &synthCLR{flags: 1, version: "v4.0.30319", refs: []string{"System.Runtime", "System.Console"},
+			names: []string{"<>c", "<>9__0_0", "<Main>b__0_0", "<>c__DisplayClass1_0", "<Name>k__BackingField",
+				"<RunAsync>d__2", "<>1__state", "<>t__builder", "RefSafetyRulesAttribute", "NullableContextAttribute"}}
+		p.imports = []synthImport{{dll: "mscoree.dll", funcs: []string{"_CorExeMain"}}}
+		return p.build()
+	},
+	// Visual Basic compiled with an embedded runtime (vbc -vbruntime*), so
+	// no Microsoft.VisualBasic reference: what is left is the names VB
+	// generates (Roslyn's GeneratedNameConstants.vb: closures
+	// "_Closure$__<n>-<m>", lambdas "_Lambda$__<n>-<m>", state machines
+	// "VB$StateMachine_<n>_<M>", hoisted locals "$VB$Local_<x>") and the
+	// StandardModuleAttribute every VB Module carries.
+	"dotnet-vbnet-names": func() []byte {
+		p := newSynth()
+		p.linker = [2]byte{48, 0}
+		p.clr = &synthCLR{flags: 1, version: "v4.0.30319", refs: []string{"mscorlib"},
+			names: []string{"_Closure$__1-0", "_Lambda$__0", "VB$StateMachine_2_Run", "$VB$Local_total", "StandardModuleAttribute"}}
+		p.imports = []synthImport{{dll: "mscoree.dll", funcs: []string{"_CorExeMain"}}}
+		return p.build()
+	},
+	// FSharp.Core itself, which references no FSharp.Core: F#'s code
+	// generator (IlxGen.fs) puts each file's start-up code in a
+	// "<StartupCode$<assembly>>" namespace, and every F# assembly carries
+	// FSharpInterfaceDataVersionAttribute.
+	"dotnet-fsharp-names": func() []byte {
+		p := newSynth()
+		p.dll = true
+		p.linker = [2]byte{11, 0}
+		p.clr = &synthCLR{flags: 1, version: "v4.0.30319", refs: []string{"mscorlib", "System"},
+			names: []string{"<StartupCode$FSharp-Core>", "$Prim-types", "FSharpInterfaceDataVersionAttribute"}}
+		p.imports = []synthImport{{dll: "mscoree.dll", funcs: []string{"_CorDllMain"}}}
+		return p.build()
+	},
 	"dotnet-nativeaot": func() []byte {
 		p := newSynth()
 		p.is64 = true
@@ -217,6 +261,41 @@ var synthetic = map[string]func() []byte{
 		p.lld = true
 		p.linker = [2]byte{14, 0}
 		p.imports = []synthImport{{dll: "VCRUNTIME140.dll", funcs: []string{"memcpy"}}, {dll: "api-ms-win-crt-runtime-l1-1-0.dll", funcs: []string{"_initterm"}}}
+		return p.build()
+	},
+	// A mingw.org build of the GCC 3.x era, built from public descriptions,
+	// not from our rule: binutils' pe.h/peXXigen.c wrote LINKER_VERSION 256
+	// ("2.56") into every image until the field began to track the release;
+	// mingw.org's pseudo-reloc.c reports "Mingw runtime failure:"; GCC 3.4's
+	// gcc/config/i386/w32-shared-ptr.c names the atom that shares libgcc's
+	// exception state "-LIBGCCW32-EH-3-SJLJ-GTHR-MINGW32"; GCC 3.x wrote
+	// stabs debug information into .stab/.stabstr; the C runtime is
+	// msvcrt.dll. The GCC ident is absent (strip -R .comment era builds).
+	"mingw-org-gcc3": func() []byte {
+		p := newSynth()
+		p.linker = [2]byte{2, 56}
+		p.sections = append(p.sections,
+			rdata("Mingw runtime failure:\n", "  VirtualQuery failed for %d bytes at address %p", "-LIBGCCW32-EH-3-SJLJ-GTHR-MINGW32"),
+			synthSection{name: ".stab", chars: 0x42100040, data: make([]byte, 512)},
+			synthSection{name: ".stabstr", chars: 0x42100040, data: append([]byte("\x00crt1.c\x00"), make([]byte, 500)...)})
+		p.imports = []synthImport{{dll: "KERNEL32.dll", funcs: []string{"VirtualQuery", "ExitProcess"}},
+			{dll: "msvcrt.dll", funcs: []string{"__getmainargs", "printf", "_cexit"}}}
+		return p.build()
+	},
+	// A GHC-built program, from GHC's runtime sources rather than from our
+	// rule: rts/RtsUtils.c printRtsInfo prints " [(\"GHC RTS\", \"YES\")"
+	// and mkRtsInfoPair("GHC version", ProjectVersion), rts/RtsFlags.c the
+	// usage line "Usage: <prog> <args> [+RTS <rtsopts> | -RTS <args>] ...".
+	// GHC links with GNU ld against the MinGW-w64 runtime, whose GCC idents
+	// come along.
+	"ghc": func() []byte {
+		p := newSynth()
+		p.is64 = true
+		p.linker = [2]byte{2, 40}
+		p.sections = append(p.sections, rdata(
+			"GCC: (GNU) 13.2.0", "Usage: <prog> <args> [+RTS <rtsopts> | -RTS <args>] ... --RTS <args>",
+			" [(\"GHC RTS\", \"YES\")", "GHC version", "9.4.8", "Mingw-w64 runtime failure:"))
+		p.imports = []synthImport{{dll: "KERNEL32.dll", funcs: []string{"VirtualAlloc"}}, {dll: "msvcrt.dll", funcs: []string{"malloc"}}}
 		return p.build()
 	},
 	"gcc-efi": func() []byte {

@@ -37,6 +37,7 @@ type synthCLR struct {
 	flags   uint32
 	version string
 	refs    []string
+	names   []string // more #Strings entries (type and member names)
 }
 
 // synthImport is one imported DLL.
@@ -502,6 +503,9 @@ func buildCLR(c *synthCLR, rva uint32) []byte {
 	for _, r := range c.refs {
 		nameIdx = append(nameIdx, uint16(len(strs)))
 		strs = append(append(strs, r...), 0)
+	}
+	for _, n := range c.names {
+		strs = append(append(strs, n...), 0)
 	}
 	strs = append(strs, make([]byte, alignUp(len(strs), 4)-len(strs))...)
 	// #~: header (24 bytes), one row count, AssemblyRef rows (20 bytes).

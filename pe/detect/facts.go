@@ -137,6 +137,8 @@ type CLRFacts struct {
 	Refs         []string // AssemblyRef names, e.g. "mscorlib", "Microsoft.VisualBasic"
 	Metadata     []byte   // the metadata bytes present in the file (at most 16 MiB)
 	MetaOffset   int64    // file offset of Metadata
+
+	lang *dotnetLang // the source language, computed on first use
 }
 
 // HasRef reports whether the assembly references name (case-insensitive).

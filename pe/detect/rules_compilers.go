@@ -45,26 +45,33 @@ var compilerRules = []Rule{
 	{
 		ID: "compiler/dotnet-fsharp", Kind: RuleCompiler, Name: "F#", Language: "F#",
 		Needs:    Needs{All: []Need{needCLR}},
-		Match:    matchDotNetRef("FSharp.Core", ConfidenceHigh),
-		Examples: []string{"synthetic:dotnet-fsharp"},
-		Source:   "formats.md §5 .NET (AssemblyRef FSharp.Core); DIE _Microsoft.6.sg",
+		Match:    matchDotNetLang(langFSharp),
+		Examples: []string{"synthetic:dotnet-fsharp", "synthetic:dotnet-fsharp-names"},
+		Source:   "metadata #Strings: F# start-up classes (<StartupCode$…>), FSharpInterfaceDataVersionAttribute (F# compiler IlxGen.fs); AssemblyRef FSharp.Core",
 	},
 	{
 		ID: "compiler/dotnet-vbnet", Kind: RuleCompiler, Name: "Visual Basic .NET", Language: "Visual Basic .NET",
 		Needs:    Needs{All: []Need{needCLR}},
-		Match:    matchDotNetRef("Microsoft.VisualBasic", 80),
-		Examples: []string{"synthetic:dotnet-vbnet"},
-		Source:   "formats.md §5 .NET (AssemblyRef Microsoft.VisualBasic); DIE _Microsoft.6.sg",
+		Match:    matchDotNetLang(langVBNet),
+		Examples: []string{"synthetic:dotnet-vbnet", "synthetic:dotnet-vbnet-names"},
+		Source:   "metadata #Strings: VB generated names (_Closure$__, _Lambda$__, VB$StateMachine_, VB$AnonymousType_, $VB$; Roslyn GeneratedNameConstants.vb), StandardModuleAttribute; AssemblyRef Microsoft.VisualBasic",
 	},
 	{
 		ID: "compiler/dotnet-csharp", Kind: RuleCompiler, Name: "C#", Language: "C#",
 		Needs:    Needs{All: []Need{needCLR}},
-		Match:    matchCSharp,
-		Examples: []string{"dotnet-cs.exe", "dotnet-cs.dll"},
-		Source:   "formats.md §5 .NET (IL only, no VB/F# reference: \"MSIL/C#\" as DIE says)",
+		Match:    matchDotNetLang(langCSharp),
+		Examples: []string{"dotnet-cs-mcs.exe", "dotnet-cs.exe", "dotnet-cs.dll", "synthetic:dotnet-csharp-roslyn"},
+		Source:   "metadata #Strings: C# generated names (Roslyn GeneratedNames.cs: <>c__DisplayClass, <>9__, <>f__AnonymousType, <name>d__/b__/g__/k__BackingField, <Main>$; mcs: <>f__am$cache, c__AnonStorey, c__Iterator), RefSafetyRules/NullableContext attributes; AssemblyRef Microsoft.CSharp; else the RuntimeCompatibility attribute csc/mcs/vbc emit (Roslyn SourceAssemblySymbol) with no Microsoft.VisualBasic",
 	},
 	{
-		ID: "compiler/dotnet-nativeaot", Kind: RuleCompiler, Name: ".NET Native AOT", Language: "C#",
+		ID: "compiler/dotnet-unknown", Kind: RuleCompiler, Name: ".NET (language unknown)", Language: ".NET",
+		Needs:    Needs{All: []Need{needCLR}},
+		Match:    matchDotNetUnknown,
+		Examples: []string{"dotnet-il.exe"},
+		Source:   "ECMA-335 §II.24.2 (CLR header and metadata root) with none of the languages' generated names (an obfuscated, hand-assembled or trivial assembly)",
+	},
+	{
+		ID: "compiler/dotnet-nativeaot", Kind: RuleCompiler, Name: ".NET Native AOT", Language: ".NET",
 		Needs:    Needs{Any: []Need{needSection(".managed"), needSection("hydrated")}},
 		Match:    matchNativeAOT,
 		Examples: []string{"synthetic:dotnet-nativeaot"},
@@ -131,6 +138,13 @@ var compilerRules = []Rule{
 		Source:   "formats.md §5 Nim; DIE compiler_Nim.4",
 	},
 	{
+		ID: "compiler/ghc", Kind: RuleCompiler, Name: "GHC", Language: "Haskell",
+		Needs:    Needs{All: []Need{needNoRich}},
+		Match:    matchGHC,
+		Examples: []string{"synthetic:ghc"},
+		Source:   "GHC's runtime system: rts/RtsUtils.c printRtsInfo ([(\"GHC RTS\", \"YES\"), (\"GHC version\", ProjectVersion)), rts/RtsFlags.c (the +RTS usage text, the GHCRTS variable); real file elm-format 0.8.8 (npm, corpus.tsv)",
+	},
+	{
 		ID: "compiler/zig", Kind: RuleCompiler, Name: "Zig", Language: "Zig",
 		Needs:    Needs{All: []Need{needNoRich}},
 		Match:    matchZig,
@@ -147,15 +161,15 @@ var compilerRules = []Rule{
 		ID: "compiler/clang", Kind: RuleCompiler, Name: "Clang", Language: "Clang",
 		Needs:    Needs{All: []Need{needNoRich}},
 		Match:    matchClang,
-		Examples: []string{"clang-mingw-x64.exe", "clang-msvc-x64.exe", "synthetic:clang-lld"},
+		Examples: []string{"clang-mingw-x64.exe", "synthetic:clang-lld"},
 		Source:   "llvm lld/COFF/Writer.cpp (DOS stub, e_lfanew 0x78, linker version 14.0); \"clang version\" idents; LLVM's .retplne section",
 	},
 	{
 		ID: "compiler/mingw", Kind: RuleCompiler, Name: "MinGW GCC", Language: "MinGW GCC",
 		Needs:    Needs{All: []Need{needNoRich}},
 		Match:    matchMinGW,
-		Examples: []string{"mingw-console-x86.exe", "mingw-console-x64.exe", "mingw-gui-x64.exe", "mingw-dll-x64.dll", "nsis-installer.exe"},
-		Source:   "formats.md §5 MinGW/GCC; DIE compiler_MinGW.6, _linkers.6",
+		Examples: []string{"mingw-console-x86.exe", "mingw-console-x64.exe", "mingw-gui-x64.exe", "mingw-dll-x64.dll", "nsis-installer.exe", "synthetic:mingw-org-gcc3"},
+		Source:   "formats.md §5 MinGW/GCC; DIE compiler_MinGW.6, _linkers.6; mingw.org pseudo-reloc.c (\"Mingw runtime failure\"); GCC w32-shared-ptr.c (-LIBGCCW32-EH- atom); binutils LINKER_VERSION 256",
 	},
 	{
 		ID: "compiler/gcc", Kind: RuleCompiler, Name: "GCC", Language: "GCC",
@@ -196,22 +210,99 @@ func matchGo(x *Facts) (Finding, bool) {
 		}
 		return fd, true
 	}
-	// Stripped of its build info: the .symtab section and the build ID at
-	// the start of the text.
+	// Stripped of its build info: the .symtab section Go's linker always
+	// writes, with the build ID at the start of the text or, when that is
+	// gone too (esbuild's releases), the runtime's function table.
 	sym, ok := x.Section(".symtab")
 	if !ok || x.FirstCode < 0 {
 		return Finding{}, false
 	}
 	text := &x.Sections[x.FirstCode]
 	head := text.Data[:min(len(text.Data), 64)]
-	i := bytes.Index(head, goBuildID)
-	if i < 0 {
-		return Finding{}, false
+	if i := bytes.Index(head, goBuildID); i >= 0 {
+		return Finding{Confidence: ConfidenceHigh, Evidence: []Evidence{
+			ev("section", sym.RawOffset, ".symtab"),
+			ev("string", text.RawOffset+int64(i), "%q", x.CString(text.RawOffset+int64(i)+1, 80)),
+		}}, true
 	}
-	return Finding{Confidence: ConfidenceHigh, Evidence: []Evidence{
-		ev("section", sym.RawOffset, ".symtab"),
-		ev("string", text.RawOffset+int64(i), "%q", x.CString(text.RawOffset+int64(i)+1, 80)),
-	}}, true
+	if e, ok := goPclntab(x); ok {
+		return Finding{Confidence: ConfidenceHigh, Evidence: append([]Evidence{ev("section", sym.RawOffset, ".symtab")}, e...)}, true
+	}
+	return Finding{}, false
+}
+
+// goPclntabMagics are the first words of the Go runtime's function table
+// (runtime.pclntab) by release, as Go's debug/gosym/pclntab.go lists them;
+// words is the header's size in pointer-sized words after the 8 fixed
+// bytes (runtime/symtab.go pcHeader: nfunc, nfiles, [textStart],
+// funcnameOffset, cuOffset, filetabOffset, pctabOffset, pclnOffset).
+var goPclntabMagics = []struct {
+	magic byte // low byte of the little-endian word 0xFFFFFFxx
+	words int
+	since string
+}{
+	{0xf1, 8, "Go 1.20 or later"},
+	{0xf0, 8, "Go 1.18 or 1.19"},
+	{0xfa, 7, "Go 1.16 or 1.17"},
+}
+
+// goPclntab finds the runtime's function table in a read-only data
+// section: the magic, two zero bytes, an instruction quantum of 1, 2 or 4,
+// the image's pointer size, a function count, and a function-name table
+// right after the header that holds runtime.goexit.
+func goPclntab(x *Facts) ([]Evidence, bool) {
+	ptr := 4
+	if x.File.Header.Is64 {
+		ptr = 8
+	}
+	tail := []byte("\xff\xff\xff\x00\x00")
+	for i := range x.Sections {
+		s := &x.Sections[i]
+		if s.Executable() || s.Writable() {
+			continue
+		}
+		b := s.Data
+		for from := 1; from < len(b); {
+			j := bytes.Index(b[from:], tail)
+			if j < 0 {
+				break
+			}
+			at := from + j - 1 // the magic's first byte
+			from += j + 1
+			if at+8+8*ptr > len(b) || (b[at+6] != 1 && b[at+6] != 2 && b[at+6] != 4) || int(b[at+7]) != ptr {
+				continue
+			}
+			for _, m := range goPclntabMagics {
+				if b[at] != m.magic {
+					continue
+				}
+				word := func(k int) uint64 {
+					if ptr == 8 {
+						return binary.LittleEndian.Uint64(b[at+8+8*k:])
+					}
+					return uint64(binary.LittleEndian.Uint32(b[at+8+4*k:]))
+				}
+				nameOff := 3
+				if m.words == 7 {
+					nameOff = 2
+				}
+				if word(0) == 0 || word(0) > 1<<24 || word(nameOff) != uint64(8+m.words*ptr) {
+					continue
+				}
+				names := b[at+8+m.words*ptr : min(len(b), at+8+m.words*ptr+1<<20)]
+				k := bytes.Index(names, []byte("\x00runtime.goexit\x00"))
+				if k < 0 {
+					continue
+				}
+				nameAt := s.RawOffset + int64(at+8+m.words*ptr+k+1)
+				return []Evidence{
+					ev("go-pclntab", s.RawOffset+int64(at), "function table header 0x%08x (%s), %d functions", 0xffffff00|uint32(m.magic), m.since, word(0)),
+					ev("string", nameAt, "%q", "runtime.goexit"),
+				}, true
+			}
+		}
+	}
+	return nil, false
 }
 
 // ---- .NET ----
@@ -239,20 +330,6 @@ func targetFramework(c *CLRFacts) (string, int64) {
 	return "", -1
 }
 
-func matchDotNetRef(ref string, conf Confidence) func(*Facts) (Finding, bool) {
-	return func(x *Facts) (Finding, bool) {
-		c := x.CLR
-		if !c.HasRef(ref) {
-			return Finding{}, false
-		}
-		fd := Finding{Confidence: conf, Evidence: append(clrEvidence(c), ev("clr", -1, "assembly reference %s", ref))}
-		if tf, off := targetFramework(c); tf != "" {
-			fd.Evidence = append(fd.Evidence, ev("clr", off, "%s", tf))
-		}
-		return fd, true
-	}
-}
-
 // vcRuntime reports the Visual C++ runtime DLLs imported.
 func vcRuntime(x *Facts) []string {
 	var out []string
@@ -267,46 +344,43 @@ func vcRuntime(x *Facts) []string {
 	return out
 }
 
-func matchCppCLI(x *Facts) (Finding, bool) {
+// mixedNative reports whether a .NET image carries native Visual C++ code:
+// COMIMAGE_FLAGS_ILONLY clear and a Visual C++ Rich header or runtime
+// import, which is what MSVC's /clr makes.
+func mixedNative(x *Facts) bool {
 	c := x.CLR
 	if c.HeaderOffset < 0 || c.ILOnly {
-		return Finding{}, false
+		return false
+	}
+	if _, ok := msvcFromRich(x); ok {
+		return true
+	}
+	return len(vcRuntime(x)) > 0
+}
+
+// matchCppCLI names C++/CLI from mixed-mode native code or, for /clr:pure
+// and /clr:safe images that are IL only, from the namespaces MSVC's
+// start-up code lives in.
+func matchCppCLI(x *Facts) (Finding, bool) {
+	c := x.CLR
+	if !mixedNative(x) {
+		if l := c.language(); l.lang == langCppCLI {
+			return Finding{Confidence: langConfidence(l.score), Evidence: append(clrEvidence(c), l.evidence...)}, true
+		}
+		return Finding{}, false // an IL assembly with the flag cleared is not C++/CLI
 	}
 	fd := Finding{Confidence: 75, Evidence: clrEvidence(c)}
 	fd.Evidence[0].Value += " (COMIMAGE_FLAGS_ILONLY clear: native code inside)"
-	native := false
 	if m, ok := msvcFromRich(x); ok {
 		fd.Version = m.version
 		fd.Evidence = append(fd.Evidence, m.evidence...)
-		native = true
 	}
 	for _, d := range vcRuntime(x) {
 		fd.Evidence = append(fd.Evidence, ev("imports", -1, "%s", d))
-		native = true
 	}
-	if !native {
-		return Finding{}, false // an IL assembly with the flag cleared, not C++/CLI
-	}
-	return fd, true
-}
-
-func matchCSharp(x *Facts) (Finding, bool) {
-	c := x.CLR
-	if c.HeaderOffset < 0 || !c.ILOnly || c.HasRef("Microsoft.VisualBasic") || c.HasRef("FSharp.Core") {
-		return Finding{}, false
-	}
-	fd := Finding{Confidence: ConfidenceMedium, Evidence: clrEvidence(c)}
-	fd.Evidence[0].Value += " (IL only)"
-	for _, api := range []string{"mscoree.dll!_CorExeMain", "mscoree.dll!_CorDllMain"} {
-		for _, i := range x.Import(api) {
-			fd.Evidence = append(fd.Evidence, i.Evidence())
-		}
-	}
-	if len(c.Refs) > 0 {
-		fd.Evidence = append(fd.Evidence, ev("clr", -1, "assembly references %s (no Microsoft.VisualBasic, no FSharp.Core)", strings.Join(c.Refs[:min(len(c.Refs), 8)], ", ")))
-	}
-	if tf, off := targetFramework(c); tf != "" {
-		fd.Evidence = append(fd.Evidence, ev("clr", off, "%s", tf))
+	if c.hasMark(langCppCLI) {
+		fd.Confidence = ConfidenceHigh
+		fd.Evidence = append(fd.Evidence, c.language().byLang[langCppCLI]...)
 	}
 	return fd, true
 }
@@ -686,6 +760,41 @@ func matchNim(x *Facts) (Finding, bool) {
 	return fd, true
 }
 
+// ---- Haskell (GHC) ----
+
+// ghcRTSInfo starts the table GHC's runtime prints for +RTS --info
+// (rts/RtsUtils.c); every program links the runtime, so every one
+// carries it.
+const ghcRTSInfo = `[("GHC RTS", "YES")`
+
+func matchGHC(x *Facts) (Finding, bool) {
+	off := x.FindString(RegionData, ghcRTSInfo)
+	if off < 0 {
+		return Finding{}, false
+	}
+	fd := Finding{Confidence: ConfidenceMedium, Evidence: []Evidence{ev("string", off, "%q (GHC runtime --info table)", ghcRTSInfo)}}
+	for _, s := range []string{"[+RTS <rtsopts> | -RTS <args>]", "GHCRTS"} {
+		if o := x.FindString(RegionData, s); o >= 0 {
+			fd.Confidence = ConfidenceHigh
+			fd.Evidence = append(fd.Evidence, ev("string", o, "%q (GHC runtime options)", s))
+			break
+		}
+	}
+	// mkRtsInfoPair("GHC version", ProjectVersion): the two literals sit
+	// next to each other in the runtime's read-only data.
+	if o := x.FindString(RegionData, "GHC version\x00"); o >= 0 {
+		next := o + int64(len("GHC version"))
+		for k := 0; k < 16 && len(x.At(next, 1)) == 1 && x.At(next, 1)[0] == 0; k++ {
+			next++
+		}
+		if v := leadingVersion(x.CString(next, 16)); v != "" && v == x.CString(next, 16) {
+			fd.Version = v
+			fd.Evidence = append(fd.Evidence, ev("string", next, "GHC version %s", v))
+		}
+	}
+	return fd, true
+}
+
 // ---- Zig, Clang (lld) ----
 
 // lldStub reports whether the DOS header is the one lld-link writes: a
@@ -760,6 +869,14 @@ func matchClang(x *Facts) (Finding, bool) {
 		fd.Version = leadingVersion(text[len("clang version "):])
 		fd.Confidence = ConfidenceHigh
 		fd.Evidence = append(fd.Evidence, ev("string", off, "%q", text))
+	}
+	if len(fd.Evidence) == 2 {
+		if _, tiny := tinyNoRuntime(x); tiny {
+			// Only lld's header speaks, and the image is small enough to
+			// be hand-written: nasm or clang -ffreestanding, the linker
+			// cannot tell.
+			return Finding{}, false
+		}
 	}
 	return fd, true
 }
@@ -858,7 +975,14 @@ func gnuNotMinGW(x *Facts) []Evidence {
 	return out
 }
 
-var mingwMarkers = []string{"Mingw-w64 runtime failure", "mingw_", "MinGW"}
+// mingwMarkers are the MinGW runtimes' own texts: mingw-w64's and
+// mingw.org's pseudo-relocation error ("Mingw-w64 runtime failure:",
+// "Mingw runtime failure:", pseudo-reloc.c), the atom name GCC 3.x/4.x's
+// libgcc registers to share its exception state between modules
+// ("-LIBGCCW32-EH-3-SJLJ-GTHR-MINGW32" and its DW2 and non-threaded
+// variants, gcc/config/i386/w32-shared-ptr.c and cygming-crtbegin), and
+// the runtime's symbol prefix.
+var mingwMarkers = []string{"Mingw-w64 runtime failure", "Mingw runtime failure", "-LIBGCCW32-EH-", "mingw_", "MinGW"}
 
 func matchMinGW(x *Facts) (Finding, bool) {
 	if len(gnuNotMinGW(x)) > 0 {
@@ -878,11 +1002,16 @@ func matchMinGW(x *Facts) (Finding, bool) {
 	}
 	if len(ids) == 0 {
 		// No GCC ident: a GNU-linked image with the MinGW runtime's text.
-		if !gnuLD || len(marker) == 0 || !x.HasDLL("msvcrt.dll") && !x.HasDLL("ucrtbase.dll") {
+		// mingw.org's oldest runtimes link crtdll.dll instead of msvcrt.
+		if !gnuLD || len(marker) == 0 || !x.HasDLL("msvcrt.dll") && !x.HasDLL("ucrtbase.dll") && !x.HasDLL("crtdll.dll") {
 			return Finding{}, false
 		}
-		return Finding{Confidence: ConfidenceMedium, Evidence: append(marker,
-			ev("linker", -1, "GNU ld %d.%d", maj, mnr), ev("imports", -1, "C runtime"))}, true
+		fd := Finding{Confidence: ConfidenceMedium, Evidence: append(marker,
+			ev("linker", -1, "GNU ld %d.%d", maj, mnr), ev("imports", -1, "C runtime"))}
+		if s, ok := x.Section(".stab"); ok { // stabs debug information: GCC 3.x's default
+			fd.Evidence = append(fd.Evidence, ev("section", s.RawOffset, ".stab"))
+		}
+		return fd, true
 	}
 	if !gnuLD && len(marker) == 0 {
 		return Finding{}, false
@@ -1223,24 +1352,13 @@ func matchAssembly(x *Facts) (Finding, bool) {
 		}
 		return Finding{Name: "MASM", Version: m.version, Confidence: 75, Evidence: m.evidence}, true
 	}
-	if x.File.Rich != nil || x.CLR != nil || x.Go != nil || len(x.File.TLSCallbacks) > 0 || x.EntryOffset < 0 {
+	code, ok := tinyNoRuntime(x)
+	if !ok {
 		return Finding{}, false
 	}
-	code := 0
-	for i := range x.Sections {
-		if x.Sections[i].Executable() {
-			code += int(x.Sections[i].RawSize)
-		}
-	}
-	if code == 0 || code > 4096 || len(x.Imports) == 0 || len(x.Imports) > 10 {
-		return Finding{}, false
-	}
-	for _, d := range x.DLLs() {
-		if runtimeDLL(d) {
-			return Finding{}, false
-		}
-	}
-	if len(gccIdents(x)) > 0 {
+	if lldStub(x) {
+		// clang -ffreestanding linked by lld-link makes the same shape:
+		// the header names the linker, and nothing names the compiler.
 		return Finding{}, false
 	}
 	maj, mnr := x.LinkerVersion()
@@ -1253,6 +1371,34 @@ func matchAssembly(x *Facts) (Finding, bool) {
 		ev("imports", -1, "%d functions, no language runtime", len(x.Imports)),
 		ev("linker", -1, "linker version %d.%d, no Rich header", maj, mnr),
 	}}, true
+}
+
+// tinyNoRuntime reports whether the image is the shape hand-written
+// assembly (or C without a runtime) takes: a little code (at most 4 KiB), a
+// handful of imports, no language runtime, Rich header, CLR, Go build
+// info, TLS callbacks or GCC idents. It returns the code size.
+func tinyNoRuntime(x *Facts) (int, bool) {
+	if x.File.Rich != nil || x.CLR != nil || x.Go != nil || len(x.File.TLSCallbacks) > 0 || x.EntryOffset < 0 {
+		return 0, false
+	}
+	code := 0
+	for i := range x.Sections {
+		if x.Sections[i].Executable() {
+			code += int(x.Sections[i].RawSize)
+		}
+	}
+	if code == 0 || code > 4096 || len(x.Imports) == 0 || len(x.Imports) > 10 {
+		return 0, false
+	}
+	for _, d := range x.DLLs() {
+		if runtimeDLL(d) {
+			return 0, false
+		}
+	}
+	if len(gccIdents(x)) > 0 {
+		return 0, false
+	}
+	return code, true
 }
 
 // sortStrings sorts in place (a tiny insertion sort: the lists are short).

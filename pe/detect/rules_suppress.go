@@ -19,7 +19,7 @@ package detect
 var languageAnchors = []string{
 	"compiler/go", "compiler/dotnet-*", "compiler/pyinstaller", "compiler/autoit", "compiler/vb",
 	"compiler/cppbuilder", "compiler/delphi", "compiler/fpc", "compiler/purebasic", "compiler/rust",
-	"compiler/nim", "compiler/zig", "compiler/d",
+	"compiler/nim", "compiler/zig", "compiler/d", "compiler/ghc",
 }
 
 var suppressRules = []Suppress{

@@ -313,6 +313,8 @@ EXPECT = {
     "pe/go-386.exe": ("x86", "windows-cui", False, False),
     "pe/dotnet-cs.exe": ("x86", "windows-cui", False, True),
     "pe/dotnet-cs.dll": ("x86", "windows-cui", True, True),
+    "pe/dotnet-cs-mcs.exe": ("x86", "windows-cui", False, True),
+    "pe/dotnet-il.exe": ("x86", "windows-cui", False, True),
     "pe/nasm-tiny.exe": ("x86", "windows-cui", False, False),
     "pe/nasm-odd.exe": ("x86", "windows-cui", False, False),
     "pe/nsis-installer.exe": ("x86", "windows-gui", False, False),

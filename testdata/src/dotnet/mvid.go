@@ -5,7 +5,9 @@
 // (its PE TimeDateStamp is already 0). This program replaces the first GUID of
 // the #GUID metadata heap (the Module table's Mvid, index 1 in mcs output)
 // with a name-based GUID: the first 16 bytes of SHA-256 over the file with
-// that GUID zeroed, marked as version 5 / RFC 4122 variant.
+// that GUID zeroed, marked as version 5 / RFC 4122 variant. ilasm also
+// stamps the COFF header's TimeDateStamp with the build time; it is set to
+// 0, as mcs leaves it.
 //
 // Usage: go run mvid.go FILE...
 package main
@@ -37,6 +39,10 @@ func fix(name string) error {
 	if err != nil {
 		return err
 	}
+	// COFF header: "PE\0\0" at e_lfanew, then Machine, NumberOfSections,
+	// TimeDateStamp.
+	coff := int(binary.LittleEndian.Uint32(b[0x3c:])) + 4
+	clear(b[coff+4 : coff+8])
 	var clr pe.DataDirectory
 	switch oh := f.OptionalHeader.(type) {
 	case *pe.OptionalHeader32:
