@@ -140,6 +140,19 @@ var synthetic = map[string]func() []byte{
 		p.imports = msvcImports
 		return p.build()
 	},
+	// .NET 8+ Native AOT linked by link.exe: .managed and hydrated merged
+	// into .text and .data, the runtime named by its own symbols as
+	// dotnet/runtime's src/coreclr/nativeaot has them: the Rhp* helpers
+	// (RhpCidResolve), RehydrateData, System.Private.CoreLib, and the
+	// TargetFramework string of the app.
+	"dotnet-nativeaot-merged": func() []byte {
+		p := newSynth()
+		p.is64 = true
+		p.rich = richVS2019
+		p.sections = append(p.sections, rdata("RhpCidResolve", "RhpNewFast", "RehydrateData", "System.Private.CoreLib.dll", ".NETCoreApp,Version=v9.0"))
+		p.imports = msvcImports
+		return p.build()
+	},
 	"pyinstaller": func() []byte {
 		p := newSynth()
 		p.rich = richVS2019
@@ -245,6 +258,19 @@ var synthetic = map[string]func() []byte{
 		p.linker = [2]byte{14, 0}
 		p.sections = append(p.sections, rdata(wide("ZIG_DEBUG_COLOR")))
 		p.imports = []synthImport{{dll: "ntdll.dll", funcs: []string{"NtWriteFile"}}, {dll: "kernel32.dll", funcs: []string{"ExitProcess"}}}
+		return p.build()
+	},
+	// A ReleaseSafe build has no ZIG_DEBUG_COLOR (std.debug's colour
+	// switch is for debug builds) but keeps Zig's safety-check messages,
+	// as Zig's lib/std words them; C has no @memcpy builtin to word them so.
+	"zig-releasesafe": func() []byte {
+		p := newSynth()
+		p.is64 = true
+		p.dll = true
+		p.lld = true
+		p.linker = [2]byte{14, 0}
+		p.sections = append(p.sections, rdata("reached unreachable code", "@memcpy arguments have non-equal lengths", "@memcpy arguments alias"))
+		p.imports = []synthImport{{dll: "kernel32.dll", funcs: []string{"ExitProcess"}}, {dll: "api-ms-win-crt-heap-l1-1-0.dll", funcs: []string{"malloc"}}}
 		return p.build()
 	},
 	"d": func() []byte {

@@ -72,10 +72,9 @@ var compilerRules = []Rule{
 	},
 	{
 		ID: "compiler/dotnet-nativeaot", Kind: RuleCompiler, Name: ".NET Native AOT", Language: ".NET",
-		Needs:    Needs{Any: []Need{needSection(".managed"), needSection("hydrated")}},
 		Match:    matchNativeAOT,
-		Examples: []string{"synthetic:dotnet-nativeaot"},
-		Source:   "formats.md §5 .NET (NativeAOT sections .managed/hydrated, export DotNetRuntimeDebugHeader)",
+		Examples: []string{"synthetic:dotnet-nativeaot", "synthetic:dotnet-nativeaot-merged"},
+		Source:   "formats.md §5 .NET (NativeAOT sections .managed/hydrated, export DotNetRuntimeDebugHeader); dotnet/runtime src/coreclr/nativeaot (the Redhawk runtime's Rhp* helpers, RehydrateData, System.Private.CoreLib); real file vsce-sign 2.0.6 (npm, .NET 9, corpus.tsv)",
 	},
 	{
 		ID: "compiler/pyinstaller", Kind: RuleCompiler, Name: "PyInstaller", Language: "Python (PyInstaller)",
@@ -148,8 +147,8 @@ var compilerRules = []Rule{
 		ID: "compiler/zig", Kind: RuleCompiler, Name: "Zig", Language: "Zig",
 		Needs:    Needs{All: []Need{needNoRich}},
 		Match:    matchZig,
-		Examples: []string{"synthetic:zig"},
-		Source:   "formats.md §5 Zig; DIE compiler_Zig.4",
+		Examples: []string{"synthetic:zig", "synthetic:zig-releasesafe"},
+		Source:   "formats.md §5 Zig; DIE compiler_Zig.4; Zig lib/std panic messages (\"@memcpy arguments have non-equal lengths\", \"@memcpy arguments alias\"); real file TigerBeetle client.node 0.17.9 (npm, corpus.tsv)",
 	},
 	{
 		ID: "compiler/d", Kind: RuleCompiler, Name: "D", Language: "D",
@@ -399,10 +398,31 @@ func matchNativeAOT(x *Facts) (Finding, bool) {
 			}
 		}
 	}
-	if len(evs) < 2 {
+	if len(evs) >= 2 {
+		return Finding{Confidence: ConfidenceMedium, Evidence: evs}, true
+	}
+	// Linked by link.exe, which merges .managed and hydrated into .text
+	// and .data (.NET 8 and later): the runtime's own names are left. The
+	// Redhawk runtime's helpers are named Rhp* (RhpCidResolve), the
+	// dehydrated data is unpacked by RehydrateData, and the class library
+	// is System.Private.CoreLib.
+	if x.File.Rich == nil || x.CLR != nil {
 		return Finding{}, false
 	}
-	return Finding{Confidence: ConfidenceMedium, Evidence: evs}, true
+	for _, s := range []string{"RhpCidResolve", "RehydrateData", "System.Private.CoreLib"} {
+		off := x.FindString(RegionData, s)
+		if off < 0 {
+			return Finding{}, false
+		}
+		evs = append(evs, ev("string", off, "%q", s))
+	}
+	fd := Finding{Confidence: ConfidenceHigh, Evidence: evs}
+	if off := x.FindString(RegionData, ".NETCoreApp,Version=v"); off >= 0 {
+		text := x.CString(off, 40)
+		fd.Version = leadingVersion(strings.TrimPrefix(text, ".NETCoreApp,Version=v"))
+		fd.Evidence = append(fd.Evidence, ev("string", off, "%q", text))
+	}
+	return fd, true
 }
 
 // ---- PyInstaller ----
@@ -805,20 +825,38 @@ func lldStub(x *Facts) bool {
 		binary.LittleEndian.Uint32(h[0x3c:]) == 0x78
 }
 
+// zigPanics are texts of Zig's safety checks (lib/std/debug and
+// builtin.zig's panic messages) that only Zig's own syntax produces: C has
+// no @memcpy builtin.
+var zigPanics = []string{"@memcpy arguments have non-equal lengths", "@memcpy arguments alias"}
+
 func matchZig(x *Facts) (Finding, bool) {
-	if !lldStub(x) {
-		return Finding{}, false
+	lld := lldStub(x)
+	if !lld && x.FindString(RegionData, zigPanics[1]) < 0 {
+		return Finding{}, false // one search for the images most likely not Zig
 	}
+	var evs []Evidence
 	off := x.FindString(RegionData, utf16z("ZIG_DEBUG_COLOR"))
 	if off < 0 {
 		off = x.FindString(RegionData, "ZIG_DEBUG_COLOR")
 	}
-	if off < 0 {
-		return Finding{}, false
+	if off >= 0 {
+		evs = append(evs, ev("string", off, "\"ZIG_DEBUG_COLOR\""))
 	}
-	return Finding{Confidence: ConfidenceHigh, Evidence: []Evidence{
-		ev("header", 0, "lld DOS header (e_lfanew 0x78)"), ev("string", off, "\"ZIG_DEBUG_COLOR\""),
-	}}, true
+	for _, p := range zigPanics {
+		if o := x.FindString(RegionData, p); o >= 0 {
+			evs = append(evs, ev("string", o, "%q (Zig safety check)", p))
+		}
+	}
+	switch {
+	case len(evs) == 0:
+		return Finding{}, false
+	case lld:
+		evs = append([]Evidence{ev("header", 0, "lld DOS header (e_lfanew 0x78)")}, evs...)
+	case len(evs) < 2:
+		return Finding{}, false // without lld's header, two of the marks
+	}
+	return Finding{Confidence: ConfidenceHigh, Evidence: evs}, true
 }
 
 func matchClang(x *Facts) (Finding, bool) {
