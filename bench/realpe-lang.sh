@@ -127,9 +127,12 @@ NPM_PACKAGES=(
 	7zip-bin@5.2.0 rcedit@4.0.1 @electron/windows-sign@1.2.2
 	# Go
 	@esbuild/win32-x64@0.28.2 @esbuild/win32-ia32@0.28.2 @esbuild/win32-arm64@0.28.2
+	esbuild-windows-64@0.14.54 esbuild-windows-32@0.14.54 turbo-windows-64@1.6.3
 	@bufbuild/buf-win32-x64@1.75.0 @typescript/native-preview-win32-x64@7.0.0-dev.20260707.2
 	# Haskell (GHC)
 	@avh4/elm-format-win32-x64@0.8.8-1
+	# Delphi (Inno Setup 6's compiler and setup stubs)
+	innosetup-compiler@6.3.1
 	# F# (.NET assemblies, FSharp.Core)
 	fable-compiler@2.13.0
 	# Rust, MSVC target
@@ -477,6 +480,7 @@ stage_own() {
 		own_b $o/mingw-$arch-O2s.exe "MinGW GCC" "$g -O2 -s" -- $g -O2 -s -o $o/mingw-$arch-O2s.exe $s/prog.c
 		own_b $o/mingw-$arch-static.exe "MinGW GCC" "$g -O2 -static" -- $g -O2 -static -o $o/mingw-$arch-static.exe $s/prog.c
 		own_b $o/mingw-$arch-g.exe "MinGW GCC" "$g -O1 -g (DWARF)" -- $g -O1 -g -o $o/mingw-$arch-g.exe $s/prog.c
+		own_b $o/mingw-$arch-noident.exe "MinGW GCC" "$g -O2 -s -fno-ident" -- $g -O2 -s -fno-ident -o $o/mingw-$arch-noident.exe $s/prog.c
 		own_b $o/mingw-$arch.dll "MinGW GCC" "$g -O2 -shared" -- $g -O2 -shared -o $o/mingw-$arch.dll $s/dll.c
 		own_b $o/mingw-$arch-s.dll "MinGW GCC" "$g -Os -s -shared" -- $g -Os -s -shared -o $o/mingw-$arch-s.dll $s/dll.c
 		own_b $o/mingwxx-$arch-O2s.exe "MinGW GCC" "$arch-w64-mingw32-g++ -O2 -s (C++, libstdc++ DLL)" -- $arch-w64-mingw32-g++ -O2 -s -o $o/mingwxx-$arch-O2s.exe $s/prog.cpp
@@ -492,6 +496,7 @@ stage_own() {
 		# GNU ld + the MinGW-w64 CRT and libgcc (GCC-built, GCC idents): the
 		# only compiler marks are MinGW GCC's, so either name is right
 		own_b $o/clang-$tg-O2-bfd.exe "Clang|MinGW GCC" "clang --target $tg -O2, linked by GNU ld with MinGW-w64's GCC-built CRT" -- clang --target=$tg $gl -O2 -o $o/clang-$tg-O2-bfd.exe $s/prog.c
+		own_b $o/clang-$tg-g-lld.exe Clang "clang --target $tg -O1 -g -fuse-ld=lld (DWARF kept)" -- clang --target=$tg $gl -O1 -g -fuse-ld=lld -o $o/clang-$tg-g-lld.exe $s/prog.c
 		own_b $o/clang-$tg-lld.dll Clang "clang --target $tg -O2 -shared -fuse-ld=lld" -- clang --target=$tg $gl -O2 -shared -fuse-ld=lld -o $o/clang-$tg-lld.dll $s/dll.c
 	done
 	# clang, MSVC target, lld-link, no CRT (Debian has no MSVC libraries)
@@ -551,6 +556,8 @@ stage_own() {
 	own_b $o/rust-gnu-O3.exe Rust "rustc windows-gnu -C opt-level=3" -- $rc -C opt-level=3 -o $o/rust-gnu-O3.exe $s/prog.rs
 	own_b $o/rust-gnu-z-strip.exe Rust "rustc windows-gnu -C opt-level=z -C strip=symbols -C panic=abort" -- \
 		$rc -C opt-level=z -C strip=symbols -C panic=abort -o $o/rust-gnu-z-strip.exe $s/prog.rs
+	own_b $o/rust-gnu-lld.exe Rust "rustc windows-gnu -C opt-level=2, linked by lld (gcc -fuse-ld=lld)" -- \
+		$rc -C opt-level=2 -C link-arg=-fuse-ld=lld -o $o/rust-gnu-lld.exe $s/prog.rs
 	own_b $o/rust-gnu-cdylib.dll Rust "rustc windows-gnu --crate-type cdylib -C opt-level=2" -- \
 		$rc --crate-type cdylib -C opt-level=2 -o $o/rust-gnu-cdylib.dll $s/lib.rs
 	own_b $o/rust-gnu-nostd.exe Rust "rustc windows-gnu no_std, own entry, -nostartfiles" -- \
@@ -569,6 +576,8 @@ stage_own() {
 		env GOOS=windows GOARCH=arm64 CGO_ENABLED=0 go build -o $o/go-arm64.exe .)
 	(cd $s/gohello && own_b $o/go-386-sw.exe Go "go build -ldflags='-s -w' (windows/386)" -- \
 		env GOOS=windows GOARCH=386 CGO_ENABLED=0 go build -ldflags='-s -w' -o $o/go-386-sw.exe .)
+	(cd $s/gohello && own_b $o/go-extlink.exe Go "go build -ldflags=-linkmode=external, cgo with MinGW-w64 GCC (GNU ld)" -- \
+		env GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc go build -ldflags=-linkmode=external -o $o/go-extlink.exe .)
 	(cd $s/goshared && own_b $o/go-cshared.dll Go "go build -buildmode=c-shared, cgo with MinGW-w64 GCC" -- \
 		env GOOS=windows GOARCH=amd64 CGO_ENABLED=1 CC=x86_64-w64-mingw32-gcc go build -buildmode=c-shared -o $o/go-cshared.dll .)
 	# Mono: mcs (C#) with other options, ilasm (IL: .NET, language unknown)
@@ -576,6 +585,7 @@ stage_own() {
 	own_b $o/cs-x86-winexe.exe "C#" "mcs -platform:x86 -target:winexe -optimize+" -- mcs -nologo -platform:x86 -target:winexe -optimize+ -out:$o/cs-x86-winexe.exe $s/Prog.cs
 	own_b $o/cs-x64.exe "C#" "mcs -platform:x64" -- mcs -nologo -platform:x64 -out:$o/cs-x64.exe $s/Prog.cs
 	own_b $o/cs-lib.dll "C#" "mcs -target:library -debug" -- mcs -nologo -target:library -debug -out:$o/cs-lib.dll $s/Lib.cs
+	own_b $o/cs-module.netmodule "C#" "mcs -target:module (a .netmodule: no assembly manifest)" -- mcs -nologo -target:module -out:$o/cs-module.netmodule $s/Lib.cs
 	own_b $o/il-prog.exe ".NET" "ilasm (IL assembler, no source language)" -- ilasm -exe -output:$o/il-prog.exe $s/prog.il
 	own_b $o/il-lib.dll ".NET" "ilasm -dll (IL assembler, no source language)" -- ilasm -dll -output:$o/il-lib.dll $s/lib.il
 	mv "$OWN/truth.tsv.new" "$OWN/truth.tsv"
@@ -642,6 +652,11 @@ truth() {
 		echo "deb-efi	GCC	Debian EFI package built with GCC and GNU binutils (gnu-efi / objcopy / elf2efi / grub-mkimage)" ;;
 	$DEB/*) echo "deb-other	?	Debian package file" ;;
 	$NPM/*/esbuild.exe) echo "npm	Go	esbuild: Go (go build)" ;;
+	$NPM/turbo-windows-*/turbo.exe) echo "npm	Go	turborepo 1.6: Go" ;;
+	$NPM/innosetup-compiler-*/ISCC.exe | $NPM/innosetup-compiler-*/Compil32.exe | $NPM/innosetup-compiler-*/ISCmplr.dll | \
+		$NPM/innosetup-compiler-*/ISPP.dll | $NPM/innosetup-compiler-*/Setup.e32 | $NPM/innosetup-compiler-*/SetupLdr.e32 | $NPM/innosetup-compiler-*/unins000.exe)
+		echo "npm	Delphi	Inno Setup 6: compiler, preprocessor and setup stubs written in Delphi (Object Pascal)" ;;
+	$NPM/innosetup-compiler-*) echo "npm	?	Inno Setup 6 helper (C/C++ DLLs such as islzma, isscint: toolchain not told)" ;;
 	$NPM/*/tsgo.exe) echo "npm	Go	TypeScript native preview (tsgo): Go" ;;
 	$NPM/*/elm-format.exe) echo "npm	Haskell	elm-format: Haskell, GHC (links MinGW GCC runtime objects)" ;;
 	$NPM/*/*.resources.dll) echo "npm	-	satellite resource assembly (no code)" ;;
