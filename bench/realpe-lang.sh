@@ -616,7 +616,7 @@ truth() {
 			echo "deb-wine	MinGW GCC	Debian wine 8: PE modules built with MinGW-w64 GCC 12"
 		fi ;;
 	*/mono/*-api/Facades/* | */mono/4.5/Facades/*)
-		echo "deb-mono-ref	-	Mono facade: type forwarders only, no method bodies" ;;
+		echo "deb-mono-ref	C#	Mono facade assembly (C# compiled with mcs)" ;;
 	*/mono/*-api/*)
 		echo "deb-mono-ref	C#	Mono reference assembly (C# API stubs compiled with mcs/csc)" ;;
 	*/mono/gac/policy.* | */mono/*/policy.*)
@@ -659,7 +659,6 @@ truth() {
 	$NPM/innosetup-compiler-*) echo "npm	?	Inno Setup 6 helper (C/C++ DLLs such as islzma, isscint: toolchain not told)" ;;
 	$NPM/*/tsgo.exe) echo "npm	Go	TypeScript native preview (tsgo): Go" ;;
 	$NPM/*/elm-format.exe) echo "npm	Haskell	elm-format: Haskell, GHC (links MinGW GCC runtime objects)" ;;
-	$NPM/*/*.resources.dll) echo "npm	-	satellite resource assembly (no code)" ;;
 	$NPM/fable-compiler-*/*/Newtonsoft.Json.dll) echo "npm	C#	Newtonsoft.Json: C#" ;;
 	$NPM/fable-compiler-*/*/Dotnet.ProjInfo.Helpers.dll)
 		echo "npm	C#	dotnet-proj-info's Helpers project: C# (no FSharp.Core reference, no FSharpSignatureData resource)" ;;
@@ -705,12 +704,17 @@ stage_collect() {
 		CORPUS[$a]="$b	$c"
 	done <"$REPO/pe/detect/testdata/corpus.tsv"
 	{
-		printf '# path\tfamily\texpected\thow known\tmachine\tentry\texec section\tCLR\n'
-		while IFS=$'\t' read -r p _ mach entry exec clr _; do
+		printf '# path\tfamily\texpected\thow known\tmachine\tentry\texec section\tCLR\tmethods\n'
+		while IFS=$'\t' read -r p _ mach entry exec clr _ methods; do
 			local t
 			t=$(truth "$p" "$clr" "$exec")
+			# .NET without a single method body (type-forwarding facades,
+			# satellite resource assemblies): no code
+			if [ "$clr" = true ] && [ "$methods" = 0 ]; then
+				t=$(printf '%s\t-\tno method bodies (empty MethodDef table): %s' "${t%%	*}" "${t##*	}")
+			fi
 			if [ -n "${CORPUS[$p]:-}" ]; then t="${t%%	*}	${CORPUS[$p]}"; fi
-			printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$t" "$mach" "$entry" "$exec" "$clr"
+			printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$p" "$t" "$mach" "$entry" "$exec" "$clr" "$methods"
 		done <"$WORK/facts.tsv"
 	} >"$WORK/files.tsv"
 	log "collect: $(($(wc -l <"$WORK/files.tsv") - 1)) PE files: $WORK/files.tsv"

@@ -3,7 +3,8 @@
 // tab-separated line per file.
 //
 //	realpe-lang facts   path, is PE, machine, entry point RVA, has an
-//	                    executable section, is .NET, section names
+//	                    executable section, is .NET, section names, and for
+//	                    .NET files the number of methods (MethodDef rows)
 //	                    (from the standard library's debug/pe, not the SDK:
 //	                    the collect stage decides "no code" with it)
 //	realpe-lang marks   path and a one-line note of the toolchain marks the
@@ -118,6 +119,10 @@ func facts(path string) string {
 		entry = oh.AddressOfEntryPoint
 		clr = len(oh.DataDirectory) > 14 && oh.DataDirectory[14].VirtualAddress != 0
 	}
+	methods := ""
+	if clr {
+		methods = fmt.Sprint(methodDefs(f))
+	}
 	exec := false
 	var names []string
 	for _, s := range f.Sections {
@@ -126,7 +131,78 @@ func facts(path string) string {
 			exec = true
 		}
 	}
-	return fmt.Sprintf("%s\tpe\t%#x\t%#x\t%v\t%v\t%s", path, f.Machine, entry, exec, clr, strings.Join(names, ","))
+	return fmt.Sprintf("%s\tpe\t%#x\t%#x\t%v\t%v\t%s\t%s", path, f.Machine, entry, exec, clr, strings.Join(names, ","), methods)
+}
+
+// methodDefs returns the row count of the CLR metadata's MethodDef table
+// (ECMA-335 II.24.2: CLI header, metadata root, the #~ stream), or -1.
+func methodDefs(f *pe.File) int {
+	var dd pe.DataDirectory
+	switch oh := f.OptionalHeader.(type) {
+	case *pe.OptionalHeader32:
+		dd = oh.DataDirectory[14]
+	case *pe.OptionalHeader64:
+		dd = oh.DataDirectory[14]
+	}
+	read := func(rva, n uint32) []byte {
+		for _, s := range f.Sections {
+			if rva >= s.VirtualAddress && rva+n <= s.VirtualAddress+max(s.VirtualSize, s.Size) {
+				b := make([]byte, n)
+				if _, err := s.ReadAt(b, int64(rva-s.VirtualAddress)); err != nil {
+					return nil
+				}
+				return b
+			}
+		}
+		return nil
+	}
+	cor := read(dd.VirtualAddress, 16)
+	if cor == nil {
+		return -1
+	}
+	mdRVA, mdSize := binary.LittleEndian.Uint32(cor[8:]), binary.LittleEndian.Uint32(cor[12:])
+	md := read(mdRVA, mdSize)
+	if len(md) < 20 || binary.LittleEndian.Uint32(md) != 0x424A5342 {
+		return -1
+	}
+	vlen := binary.LittleEndian.Uint32(md[12:])
+	off := 16 + int(vlen)
+	if off+4 > len(md) {
+		return -1
+	}
+	nstreams := int(binary.LittleEndian.Uint16(md[off+2:]))
+	off += 4
+	for i := 0; i < nstreams && off+8 < len(md); i++ {
+		so, ss := binary.LittleEndian.Uint32(md[off:]), binary.LittleEndian.Uint32(md[off+4:])
+		end := off + 8
+		for end < len(md) && md[end] != 0 {
+			end++
+		}
+		name := string(md[off+8 : end])
+		off = (end + 4) &^ 3
+		if name != "#~" && name != "#-" {
+			continue
+		}
+		if int(so)+24 > len(md) || int(so+ss) > len(md) {
+			return -1
+		}
+		t := md[so:]
+		valid := binary.LittleEndian.Uint64(t[8:])
+		if valid&(1<<6) == 0 {
+			return 0
+		}
+		idx := 0
+		for b := 0; b < 6; b++ {
+			if valid&(1<<b) != 0 {
+				idx++
+			}
+		}
+		if 24+4*idx+4 > len(t) {
+			return -1
+		}
+		return int(binary.LittleEndian.Uint32(t[24+4*idx:]))
+	}
+	return -1
 }
 
 func scan(path string, rules []detect.Rule) string {
