@@ -19,7 +19,15 @@
 #   scan       run the SDK's default detection on every listed file
 #              (bench/realpe-lang/ built from $FILEREP_SRC, default this repo):
 #              $WORK/scan.tsv
-#   table      join: $WORK/results.tsv and $WORK/summary.txt
+#   table      join: $WORK/results.tsv (one line a file: expected, detected,
+#              outcome) and $WORK/summary.txt (per-family table, wrong and
+#              unnamed files with their marks, packed false positives, the
+#              notes of bench/realpe-lang/notes.tsv)
+#
+# Expected languages use report.md's vocabulary; "-" is a file without code
+# (no executable section; .NET without a method body), "?" one whose
+# provenance does not tell, "A|B" either name, "packed" a packed sample.
+# Files that pe/detect/testdata/corpus.tsv lists take its expectation.
 #
 # Env: FILEREP_SRC (repo whose pe/detect is measured; default the repo this
 # script is in), WORK (default /tmp/realpe-lang).
@@ -43,7 +51,7 @@ STAGES=deb,npm,saferwall,own,collect,scan,table
 while [ $# -gt 0 ]; do
 	case $1 in
 	-stages) STAGES=$2; shift ;;
-	-h | --help) sed -n 2,28p "$0"; exit 0 ;;
+	-h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
 	*) echo "unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -776,8 +784,12 @@ stage_table() {
 				print "named% = right / known (known = files whose expected language is a name; \"-\" no code, \"?\" unknown are not counted)."
 				print "pFP = files called packed that are not packed samples. ALL w/o refasm leaves out deb-mono-ref (2400 Mono reference assemblies and facades)."
 				print ""
-				print "wrong names (detected for expected: count):"
-				for (x in wn) { split(x, y, SUBSEP); if (y[1] == "ALL") printf "  %s: %d\n", y[2], wn[x] }
+				print "wrong names by family (detected for expected: count):"
+				for (i = 1; i <= m; i++) {
+					f = order[i]
+					if (f == "ALLx") continue
+					for (x in wn) { split(x, y, SUBSEP); if (y[1] == f) printf "  %-14s %s: %d\n", (f == "ALL" ? "ALL" : f), y[2], wn[x] }
+				}
 			}' "$WORK/results.tsv"
 		echo
 		echo "wrong and unnamed files (outcome: path | want | got, compiler rule/confidence | other compiler findings | how known"
@@ -797,6 +809,21 @@ stage_table() {
 		echo
 		echo "files whose toolchain is not told (\"?\"), what detection says:"
 		awk -F'\t' '!/^#/ && $3 == "?" { printf "  %s | %s %s | packed=%s %s | %s\n", $1, $5, $7, $9, $10, $4 }' "$WORK/results.tsv"
+		echo
+		echo "notes (manual analysis, bench/realpe-lang/notes.tsv) with each matched file's outcome:"
+		local pat note path what paths=() whats=() i
+		# (read splits on tabs but merges empty fields: awk gives two columns)
+		while IFS=$'\t' read -r path what; do
+			paths+=("$path") whats+=("$what")
+		done < <(awk -F'\t' '!/^#/ { printf "%s\t%s (want %s, got %s)\n", $1, $13, $3, $5 }' "$WORK/results.tsv")
+		while IFS=$'\t' read -r pat note; do
+			case $pat in '#'* | '') continue ;; esac
+			echo "  $pat: $note"
+			for i in "${!paths[@]}"; do
+				# shellcheck disable=SC2254
+				case ${paths[$i]} in $pat) echo "    ${whats[$i]%% *}: ${paths[$i]} ${whats[$i]#* }" ;; esac
+			done
+		done <"$HERE/realpe-lang/notes.tsv"
 	} >"$WORK/summary.txt.new"
 	mv "$WORK/summary.txt.new" "$WORK/summary.txt"
 	log "table: $WORK/results.tsv, $WORK/summary.txt"
