@@ -153,6 +153,10 @@ NPM_PACKAGES=(
 	@oven/bun-windows-x64@1.4.5
 	# clang-cl C++ and Rust
 	@cloudflare/workerd-windows-64@1.20261117.1
+	# Zig (TigerBeetle's Node client, zig build)
+	tigerbeetle-node@0.17.9
+	# C# compiled ahead of time (.NET Native AOT)
+	@vscode/vsce-sign-win32-x64@2.0.6
 )
 stage_npm() {
 	mkdir -p "$NPM" "$NPMDL"
@@ -682,6 +686,8 @@ truth() {
 		echo "npm	Microsoft Visual C++	@serialport/bindings-cpp prebuild: node-gyp/prebuildify with MSVC" ;;
 	$NPM/parcel-watcher-*/*.node) echo "npm	Microsoft Visual C++	@parcel/watcher node addon: node-gyp with MSVC" ;;
 	$NPM/bufbuild-*/*.exe) echo "npm	Go	buf: Go" ;;
+	$NPM/tigerbeetle-node-*/x86_64-windows/client.node) echo "npm	Zig	TigerBeetle Node client: Zig (zig build, Zig's lld)" ;;
+	$NPM/vscode-vsce-sign-*/vsce-sign.exe) echo "npm	C#	vsce-sign: C# published with .NET Native AOT (System.Private.CoreLib, RehydrateData; runtime linked by MSVC link.exe)" ;;
 	$NPM/*) echo "npm	?	npm package file" ;;
 	$OWN/*)
 		echo "own	${OWNTRUTH[$p]:-?	not in truth.tsv}" ;;
