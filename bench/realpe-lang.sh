@@ -149,6 +149,8 @@ NPM_PACKAGES=(
 	@tailwindcss/oxide-win32-x64-msvc@4.3.5
 	# C/C++ MSVC (node addons, libvips)
 	@img/sharp-win32-x64@0.35.6 @parcel/watcher-win32-x64@2.5.1 @serialport/bindings-cpp@13.0.1
+	# MinGW-w64 GCC (Zeranoe's static FFmpeg 4.1 build, 64 MB)
+	@ffmpeg-installer/win32-x64@4.1.0
 	# Zig + C++ (only kept if the tarball is under 60 MB)
 	@oven/bun-windows-x64@1.4.5
 	# clang-cl C++ and Rust
@@ -686,6 +688,7 @@ truth() {
 		echo "npm	Microsoft Visual C++	@serialport/bindings-cpp prebuild: node-gyp/prebuildify with MSVC" ;;
 	$NPM/parcel-watcher-*/*.node) echo "npm	Microsoft Visual C++	@parcel/watcher node addon: node-gyp with MSVC" ;;
 	$NPM/bufbuild-*/*.exe) echo "npm	Go	buf: Go" ;;
+	$NPM/ffmpeg-installer-win32-*/ffmpeg.exe) echo "npm	MinGW GCC	Zeranoe FFmpeg 4.1 static build: MinGW-w64 GCC cross build ("built with gcc 8.2.1")" ;;
 	$NPM/tigerbeetle-node-*/x86_64-windows/client.node) echo "npm	Zig	TigerBeetle Node client: Zig (zig build, Zig's lld)" ;;
 	$NPM/vscode-vsce-sign-*/vsce-sign.exe) echo "npm	C#	vsce-sign: C# published with .NET Native AOT (System.Private.CoreLib, RehydrateData; runtime linked by MSVC link.exe)" ;;
 	$NPM/*) echo "npm	?	npm package file" ;;
