@@ -787,11 +787,12 @@ stage_table() {
 				for (i = 1; i <= m; i++) {
 					f = order[i]; nm = (f == "ALL" ? "ALL" : f == "ALLx" ? "ALL w/o refasm" : f)
 					pct = k[f] ? sprintf("%.1f%%", 100 * c[f, "right"] / k[f]) : "-"
-					printf "%-14s %6d %6d %6d %6d %7d %8s %6d %7d %7d %6s\n", nm, n[f], k[f], c[f, "right"], c[f, "wrong"], c[f, "unnamed"], pct, fp[f], c[f, "nocode"] + c[f, "nocode-named"], c[f, "unknown-truth"], c[f, "packed-found"] "/" c[f, "packed-found"] + c[f, "packed-missed"]
+					printf "%-14s %6d %6d %6d %6d %7d %8s %6d %7d %7d %6s\n", nm, n[f], k[f], c[f, "right"], c[f, "wrong"], c[f, "unnamed"], pct, fp[f], c[f, "nocode"] + c[f, "nocode-named"], c[f, "unknown-truth"], (c[f, "packed-found"] + c[f, "packed-missed"] ? c[f, "packed-found"] + 0 "/" c[f, "packed-found"] + c[f, "packed-missed"] : "-")
 				}
 				print ""
 				print "named% = right / known (known = files whose expected language is a name; \"-\" no code, \"?\" unknown are not counted)."
-				print "pFP = files called packed that are not packed samples. ALL w/o refasm leaves out deb-mono-ref (2400 Mono reference assemblies and facades)."
+				print "pFP = files called packed that are not packed samples; packed = packed samples called packed / packed samples."
+				print "ALL w/o refasm leaves out deb-mono-ref (Mono'"'"'s 2400 reference assemblies and facades, near-duplicates of each other)."
 				print ""
 				print "wrong names by family (detected for expected: count):"
 				for (i = 1; i <= m; i++) {
