@@ -760,6 +760,9 @@ stage_table() {
 			else if (ex == "?") out = "unknown-truth"
 			else if (ex == "packed") out = (d[6] == "true" ? "packed-found" : "packed-missed")
 			else if (got == "Unknown") out = "unnamed"
+			# ".NET" is a .NET assembly whose source language the metadata
+			# does not show: the language left unknown, not a wrong one.
+			else if (got == ".NET" && ex ~ /^(C#|Visual Basic \.NET|F#|C\+\+\/CLI)$/) out = "unnamed"
 			else { n = split(ex, alts, "|"); out = "wrong"; for (i = 1; i <= n; i++) if (alts[i] == got) out = "right" }
 			if (d[6] == "true" && ex != "packed") out = out "+packed-FP"
 			print $1, $2, $3, $4, got, d[3], d[4], d[5], d[6], d[7], d[8], d[9], out
