@@ -50,9 +50,17 @@ func Run(ctx context.Context, f *pe.File, rules []Rule) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return d, fmt.Errorf("detect: abandoned: %w", err)
 	}
-	x := NewFacts(f)
+	rs := ruleSetFor(rules)
+	var x *Facts
+	if rs.builtin {
+		// The built-in rules keep nothing of the Facts: recycle them.
+		x = getFacts(f)
+		defer putFacts(x)
+	} else {
+		x = NewFacts(f)
+	}
 	x.ctx = ctx
-	found, suppressed, errs := runRules(x, ruleSetFor(rules), true)
+	found, suppressed, errs := runRules(x, rs, true)
 	d.Findings = sortFindings(found)
 	d.Suppressed = suppressed
 	d.Errors = append(x.errs, errs...)
@@ -160,12 +168,25 @@ type ruleSet struct {
 	rules []Rule
 	rows  []Suppress
 	ids   []string // the rules' IDs, which alone decide skipIf
+	// matchPCs are the code addresses of the rules' Match functions (set
+	// for the default set only); builtin says whether rules run the
+	// built-in Match functions only, which never keep the Facts they are
+	// given, so that Run may recycle the Facts (see factsPool).
+	matchPCs []uintptr
+	builtin  bool
 	// skipIf lists, per rule, the rules whose finding makes evaluating it
 	// pointless (see runRules).
 	skipIf [][]int
 }
 
-var defaultRuleSet = sync.OnceValue(func() *ruleSet { return newRuleSet(allRules(), suppressRules) })
+var defaultRuleSet = sync.OnceValue(func() *ruleSet {
+	rs := newRuleSet(allRules(), suppressRules)
+	rs.matchPCs = make([]uintptr, len(rs.rules))
+	for i := range rs.rules {
+		rs.matchPCs[i] = funcPC(rs.rules[i].Match)
+	}
+	return rs
+})
 
 // lastRuleSet is the rule set of the last Run whose IDs were not the
 // default ones: skipIf costs a few milliseconds to compute and depends on
@@ -176,10 +197,11 @@ var lastRuleSet atomic.Pointer[ruleSet]
 // ruleSetFor returns the ruleSet of rules, reusing a computed skipIf when
 // the IDs are those of the default set or of the previous call.
 func ruleSetFor(rules []Rule) *ruleSet {
-	for _, rs := range []*ruleSet{defaultRuleSet(), lastRuleSet.Load()} {
-		if rs != nil && sameIDs(rs.ids, rules) {
-			return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf}
-		}
+	if rs := defaultRuleSet(); sameIDs(rs.ids, rules) {
+		return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf, builtin: sameFuncs(rs.matchPCs, rules)}
+	}
+	if rs := lastRuleSet.Load(); rs != nil && sameIDs(rs.ids, rules) {
+		return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf}
 	}
 	rs := newRuleSet(rules, suppressRules)
 	lastRuleSet.Store(rs)
@@ -265,56 +287,33 @@ func best(fs []Finding) *Finding {
 // Go or .NET without changing the result (skip false turns it off, for the
 // test that proves so).
 func runRules(x *Facts, rs *ruleSet, skip bool) ([]Finding, []Suppression, []string) {
-	var matched []Finding
-	var errs []string
-	present := make([]bool, len(rs.rules))
-rules:
-	for i, r := range rs.rules {
-		if x.ctx != nil && x.ctx.Err() != nil {
-			break
-		}
-		if skip {
-			for _, t := range rs.skipIf[i] {
-				if present[t] {
-					continue rules
-				}
-			}
-		}
-		if !x.needsHold(r.Needs) {
-			continue
-		}
-		fd, ok, err := safeMatch(r, x)
-		if err != "" {
-			errs = append(errs, err)
-		}
-		if !ok {
-			continue
-		}
-		fd.RuleID, fd.Kind = r.ID, r.Kind
-		if fd.Name == "" {
-			fd.Name = r.Name
-		}
-		if fd.Language == "" {
-			fd.Language = r.Language
-		}
-		if fd.Confidence == 0 {
-			fd.Confidence = ConfidenceMedium
-		}
-		matched = append(matched, fd)
-		present[i] = true
+	st := runState{matched: make([]Finding, 0, 8)}
+	var small [256]bool
+	if len(rs.rules) <= len(small) {
+		st.present = small[:len(rs.rules)]
+	} else {
+		st.present = make([]bool, len(rs.rules))
 	}
+	// One deferred recover covers a stretch of rules: a panicking rule
+	// ends the stretch, loses its own finding and is reported; the next
+	// stretch starts after it.
+	for i := 0; i < len(rs.rules); {
+		i = st.runFrom(x, rs, skip, i)
+	}
+	matched, errs := st.matched, st.errs
 
 	var suppressed []Suppression
-	for _, row := range rs.rows {
+	for ri := range rs.rows {
+		row := &rs.rows[ri]
 		for i := 0; i < len(matched); i++ {
 			id := matched[i].RuleID
 			if !idMatches(row.Drop, id) {
 				continue
 			}
 			by := ""
-			for _, other := range matched {
-				if other.RuleID != id && anyMatches(row.IfAny, other.RuleID) {
-					by = other.RuleID
+			for k := range matched {
+				if other := matched[k].RuleID; other != id && anyMatches(row.IfAny, other) {
+					by = other
 					break
 				}
 			}
@@ -332,16 +331,59 @@ rules:
 	return matched, suppressed, errs
 }
 
-// safeMatch runs a rule, turning a panic into an error message: a rule
-// that trips on a hostile file loses its own finding only.
-func safeMatch(r Rule, x *Facts) (fd Finding, ok bool, err string) {
+// runState is what runRules gathers while the rules run.
+type runState struct {
+	matched []Finding
+	present []bool // per rule: it made a finding
+	errs    []string
+}
+
+// runFrom evaluates the rules from index from on, in order, and returns
+// len(rs.rules); when a rule panics, it records the panic as that rule's
+// error and returns the index of the next rule.
+func (st *runState) runFrom(x *Facts, rs *ruleSet, skip bool, from int) (next int) {
+	i := from
 	defer func() {
 		if v := recover(); v != nil {
-			fd, ok, err = Finding{}, false, fmt.Sprintf("detect: rule %s panicked: %v", r.ID, v)
+			st.errs = append(st.errs, fmt.Sprintf("detect: rule %s panicked: %v", rs.rules[i].ID, v))
+			next = i + 1
 		}
 	}()
-	fd, ok = r.Match(x)
-	return fd, ok, ""
+	rules := rs.rules
+rules:
+	for ; i < len(rules); i++ {
+		if x.ctx != nil && x.ctx.Err() != nil {
+			return len(rules)
+		}
+		r := &rules[i]
+		if skip {
+			for _, t := range rs.skipIf[i] {
+				if st.present[t] {
+					continue rules
+				}
+			}
+		}
+		if !x.needsHold(r.Needs) {
+			continue
+		}
+		fd, ok := r.Match(x)
+		if !ok {
+			continue
+		}
+		fd.RuleID, fd.Kind = r.ID, r.Kind
+		if fd.Name == "" {
+			fd.Name = r.Name
+		}
+		if fd.Language == "" {
+			fd.Language = r.Language
+		}
+		if fd.Confidence == 0 {
+			fd.Confidence = ConfidenceMedium
+		}
+		st.matched = append(st.matched, fd)
+		st.present[i] = true
+	}
+	return len(rules)
 }
 
 // sortFindings orders findings by kind, name and rule ID.

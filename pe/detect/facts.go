@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unsafe"
 
 	"github.com/filerep/filerep/pe"
 )
@@ -61,8 +62,10 @@ type Facts struct {
 
 	dlls []string // lower-case DLL names, each once, in import order
 
-	regions  [regionCount]*[]chunk
+	regions  [regionCount][]chunk
+	regionOK uint16   // bit r: regions[r] is computed
 	searches []search // remembered FindString results (a few per file)
+	memo     memo     // derived facts that several rules read (memo.go)
 	manifest *string
 	gcc      *[]gccIdent
 	errs     []string        // failures while gathering, e.g. a panic in debug/buildinfo
@@ -198,13 +201,16 @@ type search struct {
 // NewFacts gathers the facts of f. It costs a pass over the import table
 // and a few bounded reads; string searches run later, when rules ask.
 func NewFacts(f *pe.File) *Facts {
-	x := &Facts{
-		File:          f,
-		FirstCode:     -1,
-		EntryOffset:   -1,
-		EntrySection:  -1,
-		OverlayOffset: -1,
-	}
+	x := new(Facts)
+	x.gather(f)
+	return x
+}
+
+// gather fills x from f. x is a zero Facts, but for the arrays of its
+// slices that getFacts keeps for reuse (empty, with their capacity).
+func (x *Facts) gather(f *pe.File) {
+	x.File = f
+	x.FirstCode, x.EntryOffset, x.EntrySection, x.OverlayOffset = -1, -1, -1, -1
 	data := f.Data()
 	h := &f.Header
 	for i, s := range f.Sections {
@@ -263,7 +269,6 @@ func NewFacts(f *pe.File) *Facts {
 		x.CLR = x.clrFacts()
 	}
 	x.Go = x.goFacts()
-	return x
 }
 
 // importCount returns the number of imported and delay-loaded functions.
@@ -279,22 +284,35 @@ func importCount(f *pe.File) int {
 }
 
 func (x *Facts) addImports(imps []pe.Import, delay bool) {
-	if x.Imports == nil {
-		x.Imports = make([]ImportFact, 0, importCount(x.File))
-	}
-	// Lower-case every name into one buffer, then slice the strings from a
-	// single copy of it: two allocations instead of one per import.
-	type span struct{ lo, hi int }
-	n, size := 0, 0
-	for _, imp := range imps {
-		for _, fn := range imp.Functions {
-			n++
-			size += len(fn.Name)
+	if len(x.Imports) == 0 {
+		if n := importCount(x.File); cap(x.Imports) < n {
+			x.Imports = make([]ImportFact, 0, n)
 		}
 	}
-	buf := make([]byte, 0, size)
-	spans := make([]span, 0, n)
-	first := len(x.Imports)
+	// Copy every name (without its A/W suffix) into one buffer, lower-case
+	// it in place and slice the Lower strings from it: one allocation
+	// instead of one per import.
+	size := 0
+	for _, imp := range imps {
+		for _, fn := range imp.Functions {
+			if !fn.ByOrdinal {
+				size += len(fn.Name)
+			}
+		}
+	}
+	buf := make([]byte, size)
+	n := 0
+	for _, imp := range imps {
+		for _, fn := range imp.Functions {
+			if !fn.ByOrdinal {
+				n += copy(buf[n:], stripAW(fn.Name))
+			}
+		}
+	}
+	buf = buf[:n]
+	asciiLower(buf)
+	all := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
+	n = 0
 	for _, imp := range imps {
 		dll := strings.ToLower(imp.DLL)
 		if !slices.Contains(x.dlls, dll) {
@@ -304,24 +322,13 @@ func (x *Facts) addImports(imps []pe.Import, delay bool) {
 			i := ImportFact{DLL: dll, Name: fn.Name, Ordinal: fn.Ordinal, Delay: delay}
 			if fn.ByOrdinal {
 				i.Name = ""
+			} else {
+				k := len(stripAW(fn.Name))
+				i.Lower = all[n : n+k]
+				n += k
 			}
-			lo := len(buf)
-			name := stripAW(i.Name)
-			for k := 0; k < len(name); k++ {
-				c := name[k]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				buf = append(buf, c)
-			}
-			spans = append(spans, span{lo, len(buf)})
 			x.Imports = append(x.Imports, i)
 		}
-	}
-	all := string(buf)
-	for k, sp := range spans {
-		i := &x.Imports[first+k]
-		i.Lower = all[sp.lo:sp.hi]
 	}
 }
 
@@ -607,8 +614,8 @@ func (x *Facts) region(r Region) []chunk {
 	if r >= regionCount {
 		return nil
 	}
-	if c := x.regions[r]; c != nil {
-		return *c
+	if x.regionOK&(1<<r) != 0 {
+		return x.regions[r]
 	}
 	var out []chunk
 	total := 0
@@ -659,7 +666,8 @@ func (x *Facts) region(r Region) []chunk {
 			}
 		}
 	}
-	x.regions[r] = &out
+	x.regions[r] = out
+	x.regionOK |= 1 << r
 	return out
 }
 

@@ -837,10 +837,10 @@ func gccVersion(ids []gccIdent) (string, []Evidence) {
 	return best, out
 }
 
-// gnuNotMinGW reports evidence that a GCC-built image is not a MinGW
+// gnuNotMinGWEvidence reports evidence that a GCC-built image is not a MinGW
 // program: an EFI image (typically converted from ELF), a Cygwin or MSYS
 // runtime, or ELF-only sections.
-func gnuNotMinGW(x *Facts) []Evidence {
+func gnuNotMinGWEvidence(x *Facts) []Evidence {
 	var out []Evidence
 	if x.File.Header.Subsystem.IsEFI() {
 		out = append(out, ev("header", -1, "EFI subsystem %s", x.File.Header.Subsystem))

@@ -1,0 +1,155 @@
+package detect
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/filerep/filerep/pe"
+)
+
+// allTestFiles returns the samples and the synthetic images, parsed.
+func allTestFiles(t *testing.T) map[string]*pe.File {
+	t.Helper()
+	out := map[string]*pe.File{}
+	for name, b := range sampleBytes(t) {
+		out[name] = parseOK(t, name, b)
+	}
+	for _, n := range syntheticNames() {
+		out["synthetic:"+n] = parseOK(t, n, synthetic[n]())
+	}
+	return out
+}
+
+// TestRulePanicsAnywhere: rules that panic first, in the middle and last,
+// and one without Match, each lose their own finding and are reported in
+// order; every other rule still runs, so the rest of the result is that
+// of the default rules.
+func TestRulePanicsAnywhere(t *testing.T) {
+	f := parseOK(t, "mingw", sampleBytes(t)["mingw-console-x64.exe"])
+	want := runDefault(f)
+	boom := func(id string) Rule {
+		return Rule{ID: id, Kind: RulePacker, Name: id, Match: func(*Facts) (Finding, bool) { panic(id) }}
+	}
+	rules := []Rule{boom("packer/p-first")}
+	for i, r := range DefaultRules() {
+		rules = append(rules, r)
+		if i == 10 {
+			rules = append(rules, boom("packer/p-middle"), Rule{ID: "packer/p-nil", Kind: RulePacker})
+		}
+	}
+	rules = append(rules, boom("packer/p-last"))
+	for range 2 { // the second time with the rule set remembered
+		got, err := Run(context.Background(), f, rules)
+		require.NoError(t, err)
+		require.Len(t, got.Errors, 4)
+		assert.Equal(t, "detect: rule packer/p-first panicked: packer/p-first", got.Errors[0])
+		assert.Equal(t, "detect: rule packer/p-middle panicked: packer/p-middle", got.Errors[1])
+		assert.Equal(t, "detect: rule packer/p-nil panicked: runtime error: invalid memory address or nil pointer dereference", got.Errors[2])
+		assert.Equal(t, "detect: rule packer/p-last panicked: packer/p-last", got.Errors[3])
+		got.Errors = nil
+		assert.Equal(t, want, got)
+	}
+}
+
+// TestFactsRecycling: Run recycles Facts only for rule sets whose Match
+// functions are all the built-in ones; a caller's rule that keeps the
+// Facts it was given finds them intact after later runs.
+func TestFactsRecycling(t *testing.T) {
+	assert.True(t, ruleSetFor(DefaultRules()).builtin)
+	assert.True(t, ruleSetFor(allRules()).builtin)
+
+	wrapped := DefaultRules()
+	m := wrapped[3].Match
+	wrapped[3].Match = func(x *Facts) (Finding, bool) { return m(x) }
+	assert.False(t, ruleSetFor(wrapped).builtin, "a Match of the caller's")
+
+	swapped := DefaultRules()
+	swapped[1].Match, swapped[2].Match = swapped[2].Match, swapped[1].Match
+	assert.False(t, ruleSetFor(swapped).builtin, "built-in Match functions, not in their places")
+
+	assert.False(t, ruleSetFor(append(DefaultRules(), Rule{ID: "packer/x", Kind: RulePacker,
+		Match: func(*Facts) (Finding, bool) { return Finding{}, false }})).builtin)
+	assert.False(t, ruleSetFor(nil).builtin)
+
+	files := allTestFiles(t)
+	f := files["mingw-console-x64.exe"]
+	var kept *Facts
+	keep := append(DefaultRules(), Rule{ID: "packer/keep", Kind: RulePacker,
+		Match: func(x *Facts) (Finding, bool) { kept = x; return Finding{}, false }})
+	_, err := Run(context.Background(), f, keep)
+	require.NoError(t, err)
+	require.NotNil(t, kept)
+	want := NewFacts(f)
+	for _, g := range files {
+		runDefault(g)
+	}
+	assert.Same(t, f, kept.File)
+	assert.Equal(t, want.Sections, kept.Sections)
+	assert.Equal(t, want.Imports, kept.Imports)
+	assert.Equal(t, want.DLLs(), kept.DLLs())
+}
+
+// TestRecycledFactsSameResult: on every sample and synthetic image, in
+// turn and twice over, the built-in rules on recycled Facts give what the
+// same rules behind Match functions of a caller's (fresh Facts) give.
+func TestRecycledFactsSameResult(t *testing.T) {
+	fresh := DefaultRules()
+	for i := range fresh {
+		m := fresh[i].Match
+		fresh[i].Match = func(x *Facts) (Finding, bool) { return m(x) }
+	}
+	files := allTestFiles(t)
+	names := make([]string, 0, len(files))
+	for n := range files {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for range 2 {
+		for _, n := range names {
+			want, err := Run(context.Background(), files[n], fresh)
+			require.NoError(t, err)
+			assert.Equal(t, want, runDefault(files[n]), n)
+		}
+	}
+}
+
+// TestASCIILower: asciiLower changes A–Z only, at every position and
+// length, as the byte-at-a-time loop does.
+func TestASCIILower(t *testing.T) {
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, in := range [][]byte{nil, []byte("A"), []byte("CreateProcessW"), all, slices.Concat(all[1:], all)} {
+		for lo := 0; lo < min(len(in), 9); lo++ {
+			checkLower(t, in[lo:])
+		}
+	}
+	for range 1000 {
+		b := make([]byte, rng.IntN(40))
+		for i := range b {
+			const alphabet = "AZaz@[`{\x80\xc1\xdbM"
+			b[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		checkLower(t, b)
+	}
+}
+
+func checkLower(t *testing.T, in []byte) {
+	t.Helper()
+	want := slices.Clone(in)
+	for i, c := range want {
+		if c >= 'A' && c <= 'Z' {
+			want[i] = c + 'a' - 'A'
+		}
+	}
+	got := slices.Clone(in)
+	asciiLower(got)
+	require.Equal(t, want, got, "%q", in)
+}

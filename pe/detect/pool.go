@@ -1,0 +1,73 @@
+package detect
+
+import (
+	"reflect"
+	"sync"
+
+	"github.com/filerep/filerep/pe"
+)
+
+// Run recycles the Facts of the built-in rules: gathering them allocates
+// the section and import tables afresh for every file otherwise. A rule
+// of the caller's may keep the *Facts it is given (or slices of it), so a
+// rule set with any Match function that is not a built-in one gets fresh
+// Facts from NewFacts, which are never recycled.
+
+// factsPool holds Facts whose slices' arrays are kept for reuse.
+var factsPool = sync.Pool{New: func() any { return new(Facts) }}
+
+// Arrays larger than this many elements are not kept: one huge import
+// table must not stay pinned in the pool.
+const maxPooledLen = 4096
+
+// getFacts returns the Facts of f, built on recycled arrays. Give them
+// back with putFacts once nothing reads them any more.
+func getFacts(f *pe.File) *Facts {
+	x := factsPool.Get().(*Facts)
+	x.gather(f)
+	return x
+}
+
+// putFacts clears x, keeping the arrays of its tables (emptied, so that
+// they pin no file), and puts it in the pool. Everything else, Result
+// fields included (Errors may share x.errs' array), is dropped, not
+// reused.
+func putFacts(x *Facts) {
+	secs, imps, dlls, searches := reuse(x.Sections), reuse(x.Imports), reuse(x.dlls), reuse(x.searches)
+	*x = Facts{Sections: secs, Imports: imps, dlls: dlls, searches: searches}
+	factsPool.Put(x)
+}
+
+// reuse returns s emptied and zeroed, or nil when s is too large to keep.
+func reuse[S ~[]E, E any](s S) S {
+	if cap(s) > maxPooledLen {
+		return nil
+	}
+	clear(s)
+	return s[:0]
+}
+
+// funcPC returns the code address of a function value: the same for every
+// copy of the value (and for every closure of one function literal), so a
+// rule copied from DefaultRules keeps the built-in Match's address.
+func funcPC(fn func(*Facts) (Finding, bool)) uintptr {
+	if fn == nil {
+		return 0
+	}
+	return reflect.ValueOf(fn).Pointer()
+}
+
+// sameFuncs reports whether every rule's Match is the built-in function
+// at the same position of the default set (pcs): then no rule can keep
+// the Facts.
+func sameFuncs(pcs []uintptr, rules []Rule) bool {
+	if len(pcs) != len(rules) {
+		return false
+	}
+	for i := range rules {
+		if rules[i].Match == nil || funcPC(rules[i].Match) != pcs[i] {
+			return false
+		}
+	}
+	return true
+}
