@@ -431,25 +431,49 @@ func anyMatches(patterns []string, id string) bool {
 func detectBehaviors(x *Facts) []Behavior {
 	rows := behaviorRules
 	idx := behaviorIndex()
-	hit := make([]bool, idx.slots)
-	any := false
+	var hitBuf [64]bool
+	hit := hitBuf[:0]
+	if idx.slots <= len(hitBuf) {
+		hit = hitBuf[:idx.slots]
+	} else {
+		hit = make([]bool, idx.slots)
+	}
+	// The imports that match some API of the table, for the evidence pass.
+	var hitImpBuf [32]int32
+	hitImps := hitImpBuf[:0]
 	for i := range x.Imports {
 		imp := &x.Imports[i]
-		for _, ref := range idx.byBase[imp.Base()] {
+		base := imp.Base()
+		if !idx.mayHold(base) {
+			continue // no API of the table has this base name
+		}
+		any := false
+		for _, ref := range idx.byBase[base] {
 			if ref.api.matches(imp) {
 				hit[ref.slot] = true
 				any = true
 			}
 		}
+		if any {
+			hitImps = append(hitImps, int32(i))
+		}
 	}
-	if !any {
+	if len(hitImps) == 0 {
 		return nil
 	}
-	matched := make([]bool, len(rows))
+	var matchedBuf [64]bool
+	matched := matchedBuf[:0]
+	if len(rows) <= len(matchedBuf) {
+		matched = matchedBuf[:len(rows)]
+	} else {
+		matched = make([]bool, len(rows))
+	}
 	n := 0
-	for ri, row := range rows {
+	for ri := range rows {
+		row := &rows[ri]
 		ok := len(row.Groups) > 0
-		for gi, g := range row.Groups {
+		for gi := range row.Groups {
+			g := &row.Groups[gi]
 			c := 0
 			for _, h := range hit[idx.first[ri][gi] : idx.first[ri][gi]+len(g.APIs)] {
 				if h {
@@ -470,7 +494,7 @@ func detectBehaviors(x *Facts) []Behavior {
 		return nil
 	}
 	evidence := make([][]Evidence, len(rows))
-	for i := range x.Imports {
+	for _, i := range hitImps {
 		imp := &x.Imports[i]
 		for _, ref := range idx.byBase[imp.Base()] {
 			if !matched[ref.rule] || !ref.api.matches(imp) {
@@ -483,8 +507,9 @@ func detectBehaviors(x *Facts) []Behavior {
 		}
 	}
 	out := make([]Behavior, 0, n)
-	for ri, row := range rows {
+	for ri := range rows {
 		if matched[ri] {
+			row := &rows[ri]
 			out = append(out, Behavior{ID: row.ID, Description: row.Description, Common: row.Common, Evidence: evidence[ri]})
 		}
 	}
@@ -541,6 +566,27 @@ type behaviorIdx struct {
 	byBase map[string][]apiRef
 	first  [][]int // first slot of each rule's groups
 	slots  int
+	// filter has the bit baseBit(b) set for every base name b of byBase:
+	// most imports are ruled out by it without hashing their name.
+	filter [baseBits / 64]uint64
+}
+
+// baseBits is the size of behaviorIdx.filter in bits (a power of two).
+const baseBits = 1024
+
+// baseBit hashes a base name from its length and three of its bytes.
+func baseBit(b string) uint {
+	if b == "" {
+		return 0
+	}
+	h := uint(len(b))*0x9e37 ^ uint(b[0])<<3 ^ uint(b[len(b)-1])*131 ^ uint(b[len(b)/2])*31
+	return h & (baseBits - 1)
+}
+
+// mayHold reports whether byBase may have the base name b.
+func (idx *behaviorIdx) mayHold(b string) bool {
+	k := baseBit(b)
+	return idx.filter[k/64]&(1<<(k%64)) != 0
 }
 
 // behaviorIndex is built on first use.
@@ -552,6 +598,8 @@ var behaviorIndex = sync.OnceValue(func() *behaviorIdx {
 			for _, api := range g.APIs {
 				a := parseAPI(api)
 				idx.byBase[a.base] = append(idx.byBase[a.base], apiRef{rule: ri, slot: idx.slots, api: a})
+				k := baseBit(a.base)
+				idx.filter[k/64] |= 1 << (k % 64)
 				idx.slots++
 			}
 		}

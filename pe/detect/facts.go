@@ -680,8 +680,9 @@ func (x *Facts) FindString(r Region, s string) int64 {
 		}
 	}
 	off := int64(-1)
+	k := rarest(s)
 	for _, c := range x.region(r) {
-		if i := bytes.Index(c.data, []byte(s)); i >= 0 {
+		if i := indexRare(c.data, s, k); i >= 0 {
 			off = c.off + int64(i)
 			break
 		}
@@ -694,9 +695,10 @@ func (x *Facts) FindString(r Region, s string) int64 {
 // region.
 func (x *Facts) FindAll(r Region, s string, limit int) []int64 {
 	var out []int64
+	k := rarest(s)
 	for _, c := range x.region(r) {
 		for from := 0; from < len(c.data) && len(out) < limit; {
-			i := bytes.Index(c.data[from:], []byte(s))
+			i := indexRare(c.data[from:], s, k)
 			if i < 0 {
 				break
 			}

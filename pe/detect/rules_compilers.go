@@ -353,7 +353,7 @@ func matchPyInstaller(x *Facts) (Finding, bool) {
 	if start < 0 || start >= end {
 		return Finding{}, false
 	}
-	i := bytes.LastIndex(data[start:end], pyiCookieMagic)
+	i := lastIndexRare(data[start:end], pyiCookieMagic)
 	if i < 0 {
 		return Finding{}, false
 	}

@@ -205,7 +205,7 @@ func matchUPX(x *Facts) (Finding, bool) {
 	var names []string
 	for i := range x.Sections {
 		n := x.Sections[i].Name
-		if l := strings.ToLower(n); strings.HasPrefix(l, "upx") || strings.HasPrefix(l, ".upx") {
+		if hasPrefixFold(n, "upx") || hasPrefixFold(n, ".upx") {
 			names = append(names, n)
 		}
 	}
