@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/filerep/filerep/pe"
 )
@@ -168,11 +169,11 @@ type ruleSet struct {
 	rules []Rule
 	rows  []Suppress
 	ids   []string // the rules' IDs, which alone decide skipIf
-	// matchPCs are the code addresses of the rules' Match functions (set
-	// for the default set only); builtin says whether rules run the
+	// matchIDs are the identities of the rules' Match functions (funcID;
+	// set for the default set only); builtin says whether rules run the
 	// built-in Match functions only, which never keep the Facts they are
 	// given, so that Run may recycle the Facts (see factsPool).
-	matchPCs []uintptr
+	matchIDs []unsafe.Pointer
 	builtin  bool
 	// skipIf lists, per rule, the rules whose finding makes evaluating it
 	// pointless (see runRules).
@@ -181,9 +182,9 @@ type ruleSet struct {
 
 var defaultRuleSet = sync.OnceValue(func() *ruleSet {
 	rs := newRuleSet(allRules(), suppressRules)
-	rs.matchPCs = make([]uintptr, len(rs.rules))
+	rs.matchIDs = make([]unsafe.Pointer, len(rs.rules))
 	for i := range rs.rules {
-		rs.matchPCs[i] = funcPC(rs.rules[i].Match)
+		rs.matchIDs[i] = funcID(rs.rules[i].Match)
 	}
 	return rs
 })
@@ -197,8 +198,19 @@ var lastRuleSet atomic.Pointer[ruleSet]
 // ruleSetFor returns the ruleSet of rules, reusing a computed skipIf when
 // the IDs are those of the default set or of the previous call.
 func ruleSetFor(rules []Rule) *ruleSet {
-	if rs := defaultRuleSet(); sameIDs(rs.ids, rules) {
-		return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf, builtin: sameFuncs(rs.matchPCs, rules)}
+	if rs := defaultRuleSet(); len(rules) == len(rs.ids) {
+		same, builtin := true, true
+		for i := range rules {
+			r := &rules[i]
+			if !sameString(r.ID, rs.ids[i]) {
+				same = false
+				break
+			}
+			builtin = builtin && funcID(r.Match) == rs.matchIDs[i]
+		}
+		if same {
+			return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf, builtin: builtin}
+		}
 	}
 	if rs := lastRuleSet.Load(); rs != nil && sameIDs(rs.ids, rules) {
 		return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf}
@@ -214,11 +226,17 @@ func sameIDs(ids []string, rules []Rule) bool {
 		return false
 	}
 	for i := range rules {
-		if rules[i].ID != ids[i] {
+		if !sameString(rules[i].ID, ids[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// sameString is a == b, answered without comparing the bytes when both
+// share their data (an ID copied from the tables does).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 func newRuleSet(rules []Rule, rows []Suppress) *ruleSet {
@@ -350,9 +368,14 @@ func (st *runState) runFrom(x *Facts, rs *ruleSet, skip bool, from int) (next in
 		}
 	}()
 	rules := rs.rules
+	// A context that is never done (Background, TODO) needs no check.
+	ctx := x.ctx
+	if ctx != nil && ctx.Done() == nil {
+		ctx = nil
+	}
 rules:
 	for ; i < len(rules); i++ {
-		if x.ctx != nil && x.ctx.Err() != nil {
+		if ctx != nil && ctx.Err() != nil {
 			return len(rules)
 		}
 		r := &rules[i]

@@ -2,13 +2,17 @@ package detect
 
 import (
 	"context"
+	"io/fs"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/filerep/filerep/internal/testutil"
 	"github.com/filerep/filerep/pe"
 )
 
@@ -152,4 +156,51 @@ func checkLower(t *testing.T, in []byte) {
 	got := slices.Clone(in)
 	asciiLower(got)
 	require.Equal(t, want, got, "%q", in)
+}
+
+// TestNeedsOnlySkipMisses: a rule whose Needs fail would not have fired
+// anyway, on every sample, synthetic image and corkami file: Needs make
+// Run cheaper, never different.
+func TestNeedsOnlySkipMisses(t *testing.T) {
+	files := allTestFiles(t)
+	for _, p := range corpusFilesIfAny(t) {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		if f, _ := pe.Parse(context.Background(), b); f != nil {
+			files[p] = f
+		}
+	}
+	skipped := 0
+	for name, f := range files {
+		for _, r := range allRules() {
+			x := NewFacts(f)
+			if x.needsHold(r.Needs) {
+				continue
+			}
+			skipped++
+			func() {
+				defer func() { _ = recover() }() // a panic is no finding either
+				_, ok := r.Match(x)
+				assert.False(t, ok, "%s fires on %s although its needs fail", r.ID, name)
+			}()
+		}
+	}
+	t.Logf("%d files, %d rule evaluations skipped by Needs", len(files), skipped)
+}
+
+// corpusFilesIfAny returns the corkami corpus files, or none when the
+// corpus is absent.
+func corpusFilesIfAny(t *testing.T) []string {
+	dir := filepath.Join(testutil.RepoRoot(), "..", "shared", "corpus", "corkami")
+	if d, ok := os.LookupEnv(testutil.CorpusEnv); ok && d != "" {
+		dir = filepath.Join(d, "corkami")
+	}
+	var out []string
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
 }

@@ -477,6 +477,9 @@ func (x *Facts) readBuildInfo() (bi *buildinfo.BuildInfo, err error) {
 
 // Section returns the first section with exactly this name.
 func (x *Facts) Section(name string) (*SectionFact, bool) {
+	if !x.mayHaveSection(name) {
+		return nil, false
+	}
 	for i := range x.Sections {
 		if x.Sections[i].Name == name {
 			return &x.Sections[i], true
@@ -487,7 +490,7 @@ func (x *Facts) Section(name string) (*SectionFact, bool) {
 
 // HasDLL reports whether the file imports (or delay-loads) the DLL; the
 // name is compared in lower case.
-func (x *Facts) HasDLL(name string) bool { return slices.Contains(x.dlls, strings.ToLower(name)) }
+func (x *Facts) HasDLL(name string) bool { return hasLower(x.dlls, name) }
 
 // DLLs returns the imported DLL names in lower case, each once, in import
 // order.
@@ -779,7 +782,7 @@ func (x *Facts) need(n Need) bool {
 	case NeedResource:
 		return len(x.Resources(n.Value)) > 0
 	case NeedHeader:
-		return bytes.Contains(x.Headers, []byte(n.Value))
+		return indexRare(x.Headers, n.Value, rarest(n.Value)) >= 0
 	}
 	return false
 }

@@ -5,6 +5,31 @@ package detect
 type memo struct {
 	notMinGW     []Evidence
 	notMinGWDone bool
+
+	sectionBloom     uint64 // bit nameBit(n) set for each section name n
+	sectionBloomDone bool
+}
+
+// nameBit hashes a section name to one of 64 bits.
+func nameBit(n string) uint64 {
+	if n == "" {
+		return 1
+	}
+	return 1 << ((uint(len(n))*7 + uint(n[0]) + uint(n[len(n)-1])*3) % 64)
+}
+
+// mayHaveSection reports whether a section may have this name: false
+// means none has; most lookups of the rules (packer section names) end
+// here.
+func (x *Facts) mayHaveSection(name string) bool {
+	m := &x.memo
+	if !m.sectionBloomDone {
+		for i := range x.Sections {
+			m.sectionBloom |= nameBit(x.Sections[i].Name)
+		}
+		m.sectionBloomDone = true
+	}
+	return m.sectionBloom&nameBit(name) != 0
 }
 
 // gnuNotMinGW returns gnuNotMinGWEvidence, computed once per file (the

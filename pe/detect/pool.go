@@ -1,8 +1,8 @@
 package detect
 
 import (
-	"reflect"
 	"sync"
+	"unsafe"
 
 	"github.com/filerep/filerep/pe"
 )
@@ -47,27 +47,11 @@ func reuse[S ~[]E, E any](s S) S {
 	return s[:0]
 }
 
-// funcPC returns the code address of a function value: the same for every
-// copy of the value (and for every closure of one function literal), so a
-// rule copied from DefaultRules keeps the built-in Match's address.
-func funcPC(fn func(*Facts) (Finding, bool)) uintptr {
-	if fn == nil {
-		return 0
-	}
-	return reflect.ValueOf(fn).Pointer()
-}
-
-// sameFuncs reports whether every rule's Match is the built-in function
-// at the same position of the default set (pcs): then no rule can keep
-// the Facts.
-func sameFuncs(pcs []uintptr, rules []Rule) bool {
-	if len(pcs) != len(rules) {
-		return false
-	}
-	for i := range rules {
-		if rules[i].Match == nil || funcPC(rules[i].Match) != pcs[i] {
-			return false
-		}
-	}
-	return true
+// funcID returns the identity of a function value: the address of the
+// closure record it points at (for a top-level function, a static record
+// of the binary). Copies of a value keep it, so a rule copied from
+// DefaultRules keeps the built-in Match's; a function literal of the
+// caller's has its own.
+func funcID(fn func(*Facts) (Finding, bool)) unsafe.Pointer {
+	return *(*unsafe.Pointer)(unsafe.Pointer(&fn))
 }

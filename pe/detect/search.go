@@ -1,6 +1,11 @@
 package detect
 
-import "bytes"
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"unsafe"
+)
 
 // String searches anchored on the rarest byte of the needle.
 //
@@ -114,6 +119,44 @@ func hasPrefixFold(s, prefix string) bool {
 			c += 'a' - 'A'
 		}
 		if c != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// index is bytes.Index(b, s) through indexRare.
+func index(b, s []byte) int {
+	str := unsafe.String(unsafe.SliceData(s), len(s))
+	return indexRare(b, str, rarest(str))
+}
+
+// hasLower reports whether lower, a list of lower-case names, holds
+// strings.ToLower(name); an ASCII name is compared without lower-casing
+// it first.
+func hasLower(lower []string, name string) bool {
+	for i := 0; i < len(name); i++ {
+		if name[i] >= 0x80 {
+			return slices.Contains(lower, strings.ToLower(name))
+		}
+	}
+	for _, l := range lower {
+		if len(l) == len(name) && equalLowerASCII(l, name) {
+			return true
+		}
+	}
+	return false
+}
+
+// equalLowerASCII reports whether lower equals name with A–Z lower-cased
+// (same length; name is ASCII).
+func equalLowerASCII(lower, name string) bool {
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if lower[i] != c {
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -47,5 +48,13 @@ func TestHasPrefixFold(t *testing.T) {
 		for _, p := range []string{"upx", ".upx"} {
 			require.Equal(t, strings.HasPrefix(strings.ToLower(s), p), hasPrefixFold(s, p), "%q %q", s, p)
 		}
+	}
+}
+
+// TestHasLower: hasLower agrees with lower-casing the name first.
+func TestHasLower(t *testing.T) {
+	lower := []string{"kernel32.dll", "msvcrt.dll", "ünï.dll", strings.ToLower("K\u212Aa.DLL")}
+	for _, n := range []string{"KERNEL32.DLL", "kernel32.dll", "Kernel32.dl", "MSVCRT.dll", "ÜNÏ.dll", "ünï.dll", "K\u212Aa.DLL", "kka.dll", "", "msvcrt.dlL\x00"} {
+		require.Equal(t, slices.Contains(lower, strings.ToLower(n)), hasLower(lower, n), "%q", n)
 	}
 }
