@@ -221,6 +221,7 @@ func (x *Facts) gather(f *pe.File) {
 			Data: b,
 		}
 		x.Sections = append(x.Sections, sf)
+		x.memo.sectionBloom |= nameBit(sf.Name)
 		if x.FirstCode < 0 && sf.Executable() {
 			x.FirstCode = i
 		}
@@ -294,6 +295,7 @@ func (x *Facts) addImports(imps []pe.Import, delay bool) {
 	// instead of one per import.
 	size := 0
 	for _, imp := range imps {
+		size += len(imp.DLL)
 		for _, fn := range imp.Functions {
 			if !fn.ByOrdinal {
 				size += len(fn.Name)
@@ -303,6 +305,7 @@ func (x *Facts) addImports(imps []pe.Import, delay bool) {
 	buf := make([]byte, size)
 	n := 0
 	for _, imp := range imps {
+		n += copy(buf[n:], imp.DLL)
 		for _, fn := range imp.Functions {
 			if !fn.ByOrdinal {
 				n += copy(buf[n:], stripAW(fn.Name))
@@ -314,7 +317,11 @@ func (x *Facts) addImports(imps []pe.Import, delay bool) {
 	all := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
 	n = 0
 	for _, imp := range imps {
-		dll := strings.ToLower(imp.DLL)
+		dll := all[n : n+len(imp.DLL)]
+		n += len(imp.DLL)
+		if !isASCII(imp.DLL) {
+			dll = strings.ToLower(imp.DLL) // Unicode case mapping
+		}
 		if !slices.Contains(x.dlls, dll) {
 			x.dlls = append(x.dlls, dll)
 		}
@@ -398,7 +405,7 @@ func (x *Facts) goFacts() *GoFacts {
 		}
 		b := s.Data[:min(len(s.Data), window)]
 		for from := 0; from < len(b); {
-			j := bytes.Index(b[from:], goBuildInfoMagic)
+			j := index(b[from:], goBuildInfoMagic)
 			if j < 0 {
 				break
 			}

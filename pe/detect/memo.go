@@ -6,8 +6,7 @@ type memo struct {
 	notMinGW     []Evidence
 	notMinGWDone bool
 
-	sectionBloom     uint64 // bit nameBit(n) set for each section name n
-	sectionBloomDone bool
+	sectionBloom uint64 // bit nameBit(n) set for each section name n (set by gather)
 }
 
 // nameBit hashes a section name to one of 64 bits.
@@ -22,14 +21,7 @@ func nameBit(n string) uint64 {
 // means none has; most lookups of the rules (packer section names) end
 // here.
 func (x *Facts) mayHaveSection(name string) bool {
-	m := &x.memo
-	if !m.sectionBloomDone {
-		for i := range x.Sections {
-			m.sectionBloom |= nameBit(x.Sections[i].Name)
-		}
-		m.sectionBloomDone = true
-	}
-	return m.sectionBloom&nameBit(name) != 0
+	return x.memo.sectionBloom&nameBit(name) != 0
 }
 
 // gnuNotMinGW returns gnuNotMinGWEvidence, computed once per file (the

@@ -131,14 +131,22 @@ func index(b, s []byte) int {
 	return indexRare(b, str, rarest(str))
 }
 
+// isASCII reports whether s is ASCII only.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // hasLower reports whether lower, a list of lower-case names, holds
 // strings.ToLower(name); an ASCII name is compared without lower-casing
 // it first.
 func hasLower(lower []string, name string) bool {
-	for i := 0; i < len(name); i++ {
-		if name[i] >= 0x80 {
-			return slices.Contains(lower, strings.ToLower(name))
-		}
+	if !isASCII(name) {
+		return slices.Contains(lower, strings.ToLower(name))
 	}
 	for _, l := range lower {
 		if len(l) == len(name) && equalLowerASCII(l, name) {
