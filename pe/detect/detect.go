@@ -169,12 +169,12 @@ type ruleSet struct {
 	rules []Rule
 	rows  []Suppress
 	ids   []string // the rules' IDs, which alone decide skipIf
-	// matchIDs are the identities of the rules' Match functions (funcID;
-	// set for the default set only); builtin says whether rules run the
+	// idents are, for the default set only, each rule's ID and the
+	// identity of its Match (funcID); builtin says whether rules run the
 	// built-in Match functions only, which never keep the Facts they are
 	// given, so that Run may recycle the Facts (see factsPool).
-	matchIDs []unsafe.Pointer
-	builtin  bool
+	idents  []ruleIdent
+	builtin bool
 	// skipIf lists, per rule, the rules whose finding makes evaluating it
 	// pointless (see runRules).
 	skipIf [][]int
@@ -182,9 +182,10 @@ type ruleSet struct {
 
 var defaultRuleSet = sync.OnceValue(func() *ruleSet {
 	rs := newRuleSet(allRules(), suppressRules)
-	rs.matchIDs = make([]unsafe.Pointer, len(rs.rules))
+	rs.idents = make([]ruleIdent, len(rs.rules))
 	for i := range rs.rules {
-		rs.matchIDs[i] = funcID(rs.rules[i].Match)
+		r := &rs.rules[i]
+		rs.idents[i] = ruleIdent{id: unsafe.StringData(r.ID), n: len(r.ID), match: funcID(r.Match)}
 	}
 	return rs
 })
@@ -198,15 +199,16 @@ var lastRuleSet atomic.Pointer[ruleSet]
 // ruleSetFor returns the ruleSet of rules, reusing a computed skipIf when
 // the IDs are those of the default set or of the previous call.
 func ruleSetFor(rules []Rule) *ruleSet {
-	if rs := defaultRuleSet(); len(rules) == len(rs.ids) {
+	if rs := defaultRuleSet(); len(rules) == len(rs.idents) {
 		same, builtin := true, true
+		idents := rs.idents[:len(rules)]
 		for i := range rules {
-			r := &rules[i]
-			if !sameString(r.ID, rs.ids[i]) {
+			r, d := &rules[i], &idents[i]
+			if len(r.ID) != d.n || unsafe.StringData(r.ID) != d.id && r.ID != rs.ids[i] {
 				same = false
 				break
 			}
-			builtin = builtin && funcID(r.Match) == rs.matchIDs[i]
+			builtin = builtin && funcID(r.Match) == d.match
 		}
 		if same {
 			return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf, builtin: builtin}
@@ -231,6 +233,15 @@ func sameIDs(ids []string, rules []Rule) bool {
 		}
 	}
 	return true
+}
+
+// ruleIdent is what ruleSetFor compares of a default rule: where its ID's
+// bytes are and its length (a copied ID shares them), and its Match's
+// identity.
+type ruleIdent struct {
+	id    *byte
+	n     int
+	match unsafe.Pointer
 }
 
 // sameString is a == b, answered without comparing the bytes when both

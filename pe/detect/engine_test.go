@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -203,4 +204,53 @@ func corpusFilesIfAny(t *testing.T) []string {
 		return nil
 	})
 	return out
+}
+
+// TestImportFacts: the imports' lower-case names and the DLL list are
+// what lower-casing each name on its own gives, across the import and
+// delay-import tables, whatever the case of the DLL names.
+func TestImportFacts(t *testing.T) {
+	f := &pe.File{
+		Imports: []pe.Import{
+			{DLL: "KERNEL32.dll", Functions: []pe.ImportFunction{{Name: "CreateProcessW"}, {Name: "GetProcAddress"}, {Ordinal: 7, ByOrdinal: true}}},
+			{DLL: "Empty.DLL"},
+			{DLL: "kernel32.DLL", Functions: []pe.ImportFunction{{Name: "RegCreateKeyExA"}, {Name: "ÜberA"}, {Name: "W"}}},
+			{DLL: "\u212Aernel32.dll", Functions: []pe.ImportFunction{{Name: "X"}}},
+		},
+		DelayImports: []pe.Import{
+			{DLL: "Kernel32.Dll", Functions: []pe.ImportFunction{{Name: "Sleep"}}},
+			{DLL: "USER32.dll", Functions: []pe.ImportFunction{{Name: "MessageBoxW"}}},
+		},
+	}
+	for range 2 { // fresh and recycled
+		x := getFacts(f)
+		var want []ImportFact
+		var dlls []string
+		for k, imps := range [][]pe.Import{f.Imports, f.DelayImports} {
+			for _, imp := range imps {
+				dll := strings.ToLower(imp.DLL)
+				if !slices.Contains(dlls, dll) {
+					dlls = append(dlls, dll)
+				}
+				for _, fn := range imp.Functions {
+					i := ImportFact{DLL: dll, Name: fn.Name, Ordinal: fn.Ordinal, Delay: k == 1}
+					if fn.ByOrdinal {
+						i.Name = ""
+					}
+					i.Lower = strings.Map(func(r rune) rune {
+						if r >= 'A' && r <= 'Z' {
+							return r + 'a' - 'A'
+						}
+						return r
+					}, stripAW(i.Name))
+					want = append(want, i)
+				}
+			}
+		}
+		assert.Equal(t, want, x.Imports)
+		assert.Equal(t, dlls, x.DLLs())
+		assert.True(t, x.HasDLL("KERNEL32.DLL"))
+		assert.True(t, x.HasDLL("empty.dll"))
+		putFacts(x)
+	}
 }

@@ -52,7 +52,7 @@ func fastSprintf(format string, args []any) (s string, ok bool) {
 			if verb == 's' {
 				b = append(b, v...)
 			} else {
-				b = strconv.AppendQuote(b, v)
+				b = appendQuote(b, v)
 			}
 		case 'd', 'x':
 			base := 10
@@ -91,4 +91,18 @@ func fastSprintf(format string, args []any) (s string, ok bool) {
 		return "", false
 	}
 	return string(b), true
+}
+
+// appendQuote is strconv.AppendQuote, with a short way for the common
+// case of printable ASCII without quote or backslash, which it leaves as
+// it is.
+func appendQuote(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			return strconv.AppendQuote(b, s)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }

@@ -303,21 +303,14 @@ func (x *Facts) addImports(imps []pe.Import, delay bool) {
 		}
 	}
 	buf := make([]byte, size)
+	// all is buf as a string. A DLL name is lower-cased as soon as it is
+	// copied (it is compared at once); the function names are read only
+	// after the final lower-casing, and buf is not written after that.
+	all := unsafe.String(unsafe.SliceData(buf), len(buf))
 	n := 0
 	for _, imp := range imps {
-		n += copy(buf[n:], imp.DLL)
-		for _, fn := range imp.Functions {
-			if !fn.ByOrdinal {
-				n += copy(buf[n:], stripAW(fn.Name))
-			}
-		}
-	}
-	buf = buf[:n]
-	asciiLower(buf)
-	all := unsafe.String(unsafe.SliceData(buf), len(buf)) // buf is not written again
-	n = 0
-	for _, imp := range imps {
 		dll := all[n : n+len(imp.DLL)]
+		asciiLower(buf[n : n+copy(buf[n:], imp.DLL)])
 		n += len(imp.DLL)
 		if !isASCII(imp.DLL) {
 			dll = strings.ToLower(imp.DLL) // Unicode case mapping
@@ -325,18 +318,19 @@ func (x *Facts) addImports(imps []pe.Import, delay bool) {
 		if !slices.Contains(x.dlls, dll) {
 			x.dlls = append(x.dlls, dll)
 		}
-		for _, fn := range imp.Functions {
-			i := ImportFact{DLL: dll, Name: fn.Name, Ordinal: fn.Ordinal, Delay: delay}
-			if fn.ByOrdinal {
-				i.Name = ""
-			} else {
-				k := len(stripAW(fn.Name))
-				i.Lower = all[n : n+k]
-				n += k
+		for k := range imp.Functions {
+			fn := &imp.Functions[k]
+			i := ImportFact{DLL: dll, Ordinal: fn.Ordinal, Delay: delay}
+			if !fn.ByOrdinal {
+				i.Name = fn.Name
+				name := stripAW(fn.Name)
+				i.Lower = all[n : n+len(name)]
+				n += copy(buf[n:], name)
 			}
 			x.Imports = append(x.Imports, i)
 		}
 	}
+	asciiLower(buf[:n])
 }
 
 // stripLowerEx removes an "ex" suffix from a lower-case name.
@@ -787,7 +781,7 @@ func (x *Facts) need(n Need) bool {
 	case NeedNoRich:
 		return x.File.Rich == nil
 	case NeedResource:
-		return len(x.Resources(n.Value)) > 0
+		return x.hasResource(n.Value)
 	case NeedHeader:
 		return indexRare(x.Headers, n.Value, rarest(n.Value)) >= 0
 	}

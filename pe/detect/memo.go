@@ -1,5 +1,10 @@
 package detect
 
+import (
+	"strconv"
+	"strings"
+)
+
 // memo holds derived facts that several rules read, computed on first use
 // (the zero value is "not yet"); Facts.memo is reset with the Facts.
 type memo struct {
@@ -34,4 +39,22 @@ func gnuNotMinGW(x *Facts) []Evidence {
 		m.notMinGW, m.notMinGWDone = e[:len(e):len(e)], true
 	}
 	return m.notMinGW
+}
+
+// hasResource reports whether Resources(typ) is not empty, without
+// building the list.
+func (x *Facts) hasResource(typ string) bool {
+	id, numeric := uint32(0), false
+	if rest, ok := strings.CutPrefix(typ, "#"); ok {
+		if n, err := strconv.ParseUint(rest, 10, 32); err == nil {
+			id, numeric = uint32(n), true
+		}
+	}
+	for i := range x.File.Resources {
+		r := &x.File.Resources[i]
+		if numeric && r.Type.Name == "" && r.Type.ID == id || !numeric && r.Type.Name == typ {
+			return true
+		}
+	}
+	return false
 }

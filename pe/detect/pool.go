@@ -28,22 +28,26 @@ func getFacts(f *pe.File) *Facts {
 	return x
 }
 
-// putFacts clears x, keeping the arrays of its tables (emptied, so that
-// they pin no file), and puts it in the pool. Everything else, Result
-// fields included (Errors may share x.errs' array), is dropped, not
-// reused.
+// putFacts clears x, keeping the arrays of its tables, and puts it in the
+// pool. Everything else, Result fields included (Errors may share x.errs'
+// array), is dropped, not reused. The sections are zeroed, as they hold
+// slices of the file; the imports, DLL names and remembered searches are
+// not (zeroing them costs as much as a rule): they hold only small
+// strings of their own (parse copies the names), which the next use
+// overwrites, or the pool drops at a garbage collection.
 func putFacts(x *Facts) {
-	secs, imps, dlls, searches := reuse(x.Sections), reuse(x.Imports), reuse(x.dlls), reuse(x.searches)
+	secs := reuse(x.Sections)
+	clear(secs[:cap(secs)])
+	imps, dlls, searches := reuse(x.Imports), reuse(x.dlls), reuse(x.searches)
 	*x = Facts{Sections: secs, Imports: imps, dlls: dlls, searches: searches}
 	factsPool.Put(x)
 }
 
-// reuse returns s emptied and zeroed, or nil when s is too large to keep.
+// reuse returns s emptied, or nil when s is too large to keep.
 func reuse[S ~[]E, E any](s S) S {
 	if cap(s) > maxPooledLen {
 		return nil
 	}
-	clear(s)
 	return s[:0]
 }
 

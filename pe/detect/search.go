@@ -70,7 +70,7 @@ func indexRare(b []byte, s string, k int) int {
 			return -1
 		}
 		at := from + j - k
-		if string(b[at:at+n]) == s {
+		if b[at] == s[0] && b[at+n-1] == s[n-1] && string(b[at:at+n]) == s {
 			return at
 		}
 		from += j + 1
