@@ -61,7 +61,7 @@ func Run(ctx context.Context, f *pe.File, rules []Rule) (*Result, error) {
 		x = NewFacts(f)
 	}
 	x.ctx = ctx
-	found, suppressed, errs := runRules(x, rs, true)
+	found, suppressed, errs := runRules(x, &rs, true)
 	d.Findings = sortFindings(found)
 	d.Suppressed = suppressed
 	d.Errors = append(x.errs, errs...)
@@ -198,7 +198,7 @@ var lastRuleSet atomic.Pointer[ruleSet]
 
 // ruleSetFor returns the ruleSet of rules, reusing a computed skipIf when
 // the IDs are those of the default set or of the previous call.
-func ruleSetFor(rules []Rule) *ruleSet {
+func ruleSetFor(rules []Rule) ruleSet {
 	if rs := defaultRuleSet(); len(rules) == len(rs.idents) {
 		same, builtin := true, true
 		idents := rs.idents[:len(rules)]
@@ -211,15 +211,15 @@ func ruleSetFor(rules []Rule) *ruleSet {
 			builtin = builtin && funcID(r.Match) == d.match
 		}
 		if same {
-			return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf, builtin: builtin}
+			return ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf, builtin: builtin}
 		}
 	}
 	if rs := lastRuleSet.Load(); rs != nil && sameIDs(rs.ids, rules) {
-		return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf}
+		return ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf}
 	}
 	rs := newRuleSet(rules, suppressRules)
 	lastRuleSet.Store(rs)
-	return rs
+	return *rs
 }
 
 // sameIDs reports whether rules have exactly these IDs, in this order.
@@ -307,7 +307,8 @@ func best(fs []Finding) *Finding {
 
 // runRules evaluates rules in order, settles conflicts with the suppress
 // rows, and returns the surviving findings in evaluation order, plus what
-// was suppressed (sorted).
+// was suppressed (sorted). The findings' array is x's scratch: copy what
+// outlives x.
 //
 // A rule is not evaluated when its finding would be dropped anyway: a row
 // drops it because of a finding already made that no row can drop, and
@@ -316,7 +317,7 @@ func best(fs []Finding) *Finding {
 // Go or .NET without changing the result (skip false turns it off, for the
 // test that proves so).
 func runRules(x *Facts, rs *ruleSet, skip bool) ([]Finding, []Suppression, []string) {
-	st := runState{matched: make([]Finding, 0, 8)}
+	st := runState{matched: x.found[:0]}
 	var small [256]bool
 	if len(rs.rules) <= len(small) {
 		st.present = small[:len(rs.rules)]
@@ -330,6 +331,7 @@ func runRules(x *Facts, rs *ruleSet, skip bool) ([]Finding, []Suppression, []str
 		i = st.runFrom(x, rs, skip, i)
 	}
 	matched, errs := st.matched, st.errs
+	x.found = matched
 
 	var suppressed []Suppression
 	for ri := range rs.rows {
@@ -422,6 +424,9 @@ rules:
 
 // sortFindings orders findings by kind, name and rule ID.
 func sortFindings(fs []Finding) []Finding {
+	if len(fs) == 0 {
+		return nil
+	}
 	out := slices.Clone(fs)
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), cmp.Compare(a.RuleID, b.RuleID))
@@ -465,7 +470,7 @@ func anyMatches(patterns []string, id string) bool {
 func detectBehaviors(x *Facts) []Behavior {
 	rows := behaviorRules
 	idx := behaviorIndex()
-	var hitBuf [64]bool
+	var hitBuf [256]bool
 	hit := hitBuf[:0]
 	if idx.slots <= len(hitBuf) {
 		hit = hitBuf[:idx.slots]
@@ -495,14 +500,16 @@ func detectBehaviors(x *Facts) []Behavior {
 	if len(hitImps) == 0 {
 		return nil
 	}
-	var matchedBuf [64]bool
-	matched := matchedBuf[:0]
-	if len(rows) <= len(matchedBuf) {
-		matched = matchedBuf[:len(rows)]
+	// at[ri] is 1 + the index in out of row ri's behaviour, 0 when the row
+	// does not match.
+	var atBuf [64]int
+	at := atBuf[:0]
+	if len(rows) <= len(atBuf) {
+		at = atBuf[:len(rows)]
 	} else {
-		matched = make([]bool, len(rows))
+		at = make([]int, len(rows))
 	}
-	n := 0
+	var out []Behavior
 	for ri := range rows {
 		row := &rows[ri]
 		ok := len(row.Groups) > 0
@@ -520,31 +527,24 @@ func detectBehaviors(x *Facts) []Behavior {
 			}
 		}
 		if ok {
-			matched[ri] = true
-			n++
+			out = append(out, Behavior{ID: row.ID, Description: row.Description, Common: row.Common})
+			at[ri] = len(out)
 		}
 	}
-	if n == 0 {
+	if len(out) == 0 {
 		return nil
 	}
-	evidence := make([][]Evidence, len(rows))
 	for _, i := range hitImps {
 		imp := &x.Imports[i]
 		for _, ref := range idx.byBase[imp.Base()] {
-			if !matched[ref.rule] || !ref.api.matches(imp) {
+			if at[ref.rule] == 0 || !ref.api.matches(imp) {
 				continue
 			}
+			b := &out[at[ref.rule]-1]
 			e := imp.Evidence()
-			if !slices.ContainsFunc(evidence[ref.rule], func(o Evidence) bool { return o.Value == e.Value }) {
-				evidence[ref.rule] = append(evidence[ref.rule], e)
+			if !slices.ContainsFunc(b.Evidence, func(o Evidence) bool { return o.Value == e.Value }) {
+				b.Evidence = append(b.Evidence, e)
 			}
-		}
-	}
-	out := make([]Behavior, 0, n)
-	for ri := range rows {
-		if matched[ri] {
-			row := &rows[ri]
-			out = append(out, Behavior{ID: row.ID, Description: row.Description, Common: row.Common, Evidence: evidence[ri]})
 		}
 	}
 	slices.SortFunc(out, func(a, b Behavior) int { return cmp.Compare(a.ID, b.ID) })

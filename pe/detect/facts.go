@@ -63,9 +63,10 @@ type Facts struct {
 	dlls []string // lower-case DLL names, each once, in import order
 
 	regions  [regionCount][]chunk
-	regionOK uint16   // bit r: regions[r] is computed
-	searches []search // remembered FindString results (a few per file)
-	memo     memo     // derived facts that several rules read (memo.go)
+	regionOK uint16    // bit r: regions[r] is computed
+	searches []search  // remembered FindString results (a few per file)
+	memo     memo      // derived facts that several rules read (memo.go)
+	found    []Finding // runRules' scratch (recycled with the Facts)
 	manifest *string
 	gcc      *[]gccIdent
 	errs     []string        // failures while gathering, e.g. a panic in debug/buildinfo
@@ -320,14 +321,16 @@ func (x *Facts) addImports(imps []pe.Import, delay bool) {
 		}
 		for k := range imp.Functions {
 			fn := &imp.Functions[k]
-			i := ImportFact{DLL: dll, Ordinal: fn.Ordinal, Delay: delay}
+			// Field by field into the (recycled) array: a whole-struct
+			// append is a bulk write barrier while the GC marks.
+			x.Imports = x.Imports[:len(x.Imports)+1]
+			i := &x.Imports[len(x.Imports)-1]
+			i.DLL, i.Name, i.Lower, i.Ordinal, i.Delay = dll, "", "", fn.Ordinal, delay
 			if !fn.ByOrdinal {
-				i.Name = fn.Name
 				name := stripAW(fn.Name)
-				i.Lower = all[n : n+len(name)]
+				i.Name, i.Lower = fn.Name, all[n:n+len(name)]
 				n += copy(buf[n:], name)
 			}
-			x.Imports = append(x.Imports, i)
 		}
 	}
 	asciiLower(buf[:n])

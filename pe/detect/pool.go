@@ -36,10 +36,11 @@ func getFacts(f *pe.File) *Facts {
 // strings of their own (parse copies the names), which the next use
 // overwrites, or the pool drops at a garbage collection.
 func putFacts(x *Facts) {
-	secs := reuse(x.Sections)
+	secs, found := reuse(x.Sections), reuse(x.found)
 	clear(secs[:cap(secs)])
+	clear(found[:cap(found)]) // findings hold the evidence of a Result
 	imps, dlls, searches := reuse(x.Imports), reuse(x.dlls), reuse(x.searches)
-	*x = Facts{Sections: secs, Imports: imps, dlls: dlls, searches: searches}
+	*x = Facts{Sections: secs, Imports: imps, dlls: dlls, searches: searches, found: found}
 	factsPool.Put(x)
 }
 

@@ -256,7 +256,7 @@ func matchDotNetRef(ref string, conf Confidence) func(*Facts) (Finding, bool) {
 // vcRuntime reports the Visual C++ runtime DLLs imported.
 func vcRuntime(x *Facts) []string {
 	var out []string
-	for _, d := range x.DLLs() {
+	for _, d := range x.dlls {
 		switch {
 		case strings.HasPrefix(d, "vcruntime"), strings.HasPrefix(d, "msvcr") && d != "msvcrt.dll",
 			strings.HasPrefix(d, "msvcp"), strings.HasPrefix(d, "msvcm"), strings.HasPrefix(d, "mfc"):
@@ -518,7 +518,7 @@ func matchCppBuilder(x *Facts) (Finding, bool) {
 		conf = ConfidenceSure
 		out = append(out, ev("entry-point", x.EntryOffset, "jmp over \"fb:C++HOOK\""))
 	}
-	for _, d := range x.DLLs() {
+	for _, d := range x.dlls {
 		if strings.HasPrefix(d, "cc32") || strings.HasPrefix(d, "cc64") || d == "borlndmm.dll" {
 			conf = max(conf, 80)
 			out = append(out, ev("imports", -1, "%s", d))
@@ -736,7 +736,7 @@ func matchClang(x *Facts) (Finding, bool) {
 		ev("linker", -1, "linker version 14.0 (lld)"),
 	}}
 	var crt []string
-	for _, d := range x.DLLs() {
+	for _, d := range x.dlls {
 		if strings.HasPrefix(d, "vcruntime") || d == "ucrtbase.dll" || strings.HasPrefix(d, "api-ms-win-crt-") ||
 			d == "msvcrt.dll" || strings.HasPrefix(d, "libc++") || strings.HasPrefix(d, "libunwind") {
 			crt = append(crt, d)
@@ -1235,7 +1235,7 @@ func matchAssembly(x *Facts) (Finding, bool) {
 	if code == 0 || code > 4096 || len(x.Imports) == 0 || len(x.Imports) > 10 {
 		return Finding{}, false
 	}
-	for _, d := range x.DLLs() {
+	for _, d := range x.dlls {
 		if runtimeDLL(d) {
 			return Finding{}, false
 		}
