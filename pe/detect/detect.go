@@ -318,12 +318,11 @@ func best(fs []Finding) *Finding {
 // test that proves so).
 func runRules(x *Facts, rs *ruleSet, skip bool) ([]Finding, []Suppression, []string) {
 	st := runState{matched: x.found[:0]}
-	var small [256]bool
-	if len(rs.rules) <= len(small) {
-		st.present = small[:len(rs.rules)]
-	} else {
-		st.present = make([]bool, len(rs.rules))
+	if cap(x.present) < len(rs.rules) {
+		x.present = make([]bool, len(rs.rules))
 	}
+	st.present = x.present[:len(rs.rules)]
+	clear(st.present)
 	// One deferred recover covers a stretch of rules: a panicking rule
 	// ends the stretch, loses its own finding and is reported; the next
 	// stretch starts after it.
@@ -477,8 +476,13 @@ func detectBehaviors(x *Facts) []Behavior {
 	} else {
 		hit = make([]bool, idx.slots)
 	}
-	// The imports that match some API of the table, for the evidence pass.
-	var hitImpBuf [32]int32
+	// The imports that match some API of the table, with the table's
+	// entries for their base name, for the evidence pass.
+	type hitImp struct {
+		imp  *ImportFact
+		refs []apiRef
+	}
+	var hitImpBuf [32]hitImp
 	hitImps := hitImpBuf[:0]
 	for i := range x.Imports {
 		imp := &x.Imports[i]
@@ -486,15 +490,16 @@ func detectBehaviors(x *Facts) []Behavior {
 		if !idx.mayHold(base) {
 			continue // no API of the table has this base name
 		}
+		refs := idx.byBase[base]
 		any := false
-		for _, ref := range idx.byBase[base] {
+		for _, ref := range refs {
 			if ref.api.matches(imp) {
 				hit[ref.slot] = true
 				any = true
 			}
 		}
 		if any {
-			hitImps = append(hitImps, int32(i))
+			hitImps = append(hitImps, hitImp{imp, refs})
 		}
 	}
 	if len(hitImps) == 0 {
@@ -509,7 +514,7 @@ func detectBehaviors(x *Facts) []Behavior {
 	} else {
 		at = make([]int, len(rows))
 	}
-	var out []Behavior
+	n := 0
 	for ri := range rows {
 		row := &rows[ri]
 		ok := len(row.Groups) > 0
@@ -527,16 +532,44 @@ func detectBehaviors(x *Facts) []Behavior {
 			}
 		}
 		if ok {
-			out = append(out, Behavior{ID: row.ID, Description: row.Description, Common: row.Common})
-			at[ri] = len(out)
+			n++
+			at[ri] = n
 		}
 	}
-	if len(out) == 0 {
+	if n == 0 {
 		return nil
 	}
-	for _, i := range hitImps {
-		imp := &x.Imports[i]
-		for _, ref := range idx.byBase[imp.Base()] {
+	out := make([]Behavior, 0, n)
+	for ri := range rows {
+		if at[ri] != 0 {
+			row := &rows[ri]
+			out = append(out, Behavior{ID: row.ID, Description: row.Description, Common: row.Common})
+		}
+	}
+	// Each behaviour's evidence gets its share of one array: count first.
+	var countBuf [64]int
+	count := countBuf[:0]
+	if n <= len(countBuf) {
+		count = countBuf[:n]
+	} else {
+		count = make([]int, n)
+	}
+	total := 0
+	for _, h := range hitImps {
+		for _, ref := range h.refs {
+			if at[ref.rule] != 0 && ref.api.matches(h.imp) {
+				count[at[ref.rule]-1]++
+				total++
+			}
+		}
+	}
+	evidence := make([]Evidence, total)
+	for bi := range out {
+		out[bi].Evidence, evidence = evidence[:0:count[bi]], evidence[count[bi]:]
+	}
+	for _, h := range hitImps {
+		imp := h.imp
+		for _, ref := range h.refs {
 			if at[ref.rule] == 0 || !ref.api.matches(imp) {
 				continue
 			}

@@ -67,6 +67,7 @@ type Facts struct {
 	searches []search  // remembered FindString results (a few per file)
 	memo     memo      // derived facts that several rules read (memo.go)
 	found    []Finding // runRules' scratch (recycled with the Facts)
+	present  []bool    // runRules' scratch (recycled with the Facts)
 	manifest *string
 	gcc      *[]gccIdent
 	errs     []string        // failures while gathering, e.g. a panic in debug/buildinfo
@@ -321,16 +322,18 @@ func (x *Facts) addImports(imps []pe.Import, delay bool) {
 		}
 		for k := range imp.Functions {
 			fn := &imp.Functions[k]
-			// Field by field into the (recycled) array: a whole-struct
-			// append is a bulk write barrier while the GC marks.
+			name, lower := "", ""
+			if !fn.ByOrdinal {
+				name = fn.Name
+				aw := stripAW(name)
+				lower = all[n : n+len(aw)]
+				n += copy(buf[n:], aw)
+			}
+			// Field by field into the (recycled) array, each pointer once:
+			// while the GC marks, every pointer written costs a barrier.
 			x.Imports = x.Imports[:len(x.Imports)+1]
 			i := &x.Imports[len(x.Imports)-1]
-			i.DLL, i.Name, i.Lower, i.Ordinal, i.Delay = dll, "", "", fn.Ordinal, delay
-			if !fn.ByOrdinal {
-				name := stripAW(fn.Name)
-				i.Name, i.Lower = fn.Name, all[n:n+len(name)]
-				n += copy(buf[n:], name)
-			}
+			i.DLL, i.Name, i.Lower, i.Ordinal, i.Delay = dll, name, lower, fn.Ordinal, delay
 		}
 	}
 	asciiLower(buf[:n])

@@ -40,7 +40,7 @@ func putFacts(x *Facts) {
 	clear(secs[:cap(secs)])
 	clear(found[:cap(found)]) // findings hold the evidence of a Result
 	imps, dlls, searches := reuse(x.Imports), reuse(x.dlls), reuse(x.searches)
-	*x = Facts{Sections: secs, Imports: imps, dlls: dlls, searches: searches, found: found}
+	*x = Facts{Sections: secs, Imports: imps, dlls: dlls, searches: searches, found: found, present: reuse(x.present)}
 	factsPool.Put(x)
 }
 

@@ -802,7 +802,7 @@ func gccIdents(x *Facts) []gccIdent {
 	if x.gcc != nil {
 		return *x.gcc
 	}
-	out := []gccIdent{}
+	out := make([]gccIdent, 0, 8)
 	defer func() { x.gcc = &out }()
 	for _, off := range x.FindAll(RegionRData, "GCC: (", 8) {
 		text := x.CString(off, 128)
