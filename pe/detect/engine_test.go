@@ -254,3 +254,39 @@ func TestImportFacts(t *testing.T) {
 		putFacts(x)
 	}
 }
+
+// TestGCCVersion: gccVersion without maps picks what the map version
+// (kept here as the reference) picks, ties and repeats included.
+func TestGCCVersion(t *testing.T) {
+	ref := func(ids []gccIdent) (string, []Evidence) {
+		count := map[string]int{}
+		best := ""
+		var out []Evidence
+		seen := map[string]bool{}
+		for _, id := range ids {
+			if id.version != "" {
+				count[id.version]++
+				if best == "" || count[id.version] > count[best] {
+					best = id.version
+				}
+			}
+			if !seen[id.text] && len(out) < 4 {
+				seen[id.text] = true
+				out = append(out, ev("string", id.off, "%q", id.text))
+			}
+		}
+		return best, out
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 5000 {
+		ids := make([]gccIdent, rng.IntN(10))
+		for i := range ids {
+			v := []string{"", "12", "13", "12.2", "9"}[rng.IntN(5)]
+			ids[i] = gccIdent{off: int64(i), text: "GCC: (GNU) " + v + []string{"", " a", " b"}[rng.IntN(3)], version: v}
+		}
+		wv, we := ref(ids)
+		gv, ge := gccVersion(ids)
+		require.Equal(t, wv, gv, "%v", ids)
+		require.Equal(t, we, ge, "%v", ids)
+	}
+}

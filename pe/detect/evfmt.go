@@ -6,8 +6,9 @@ import (
 )
 
 // sprintf is fmt.Sprintf for the evidence texts. The verbs the rules use
-// most — %s and %q of a string, %d and %x of a built-in integer, %% — with
-// no flag, width or precision are formatted here, as fmt does; any other
+// most — %s and %q of a string, %d and %x of a built-in integer, %.Nf (one
+// digit N) of a float64, %% — with no flag or width are formatted here, as
+// fmt does; any other
 // format or argument (a Stringer, a named type, %.2f, a missing or extra
 // argument) goes to fmt.Sprintf. TestSprintf holds it to fmt's output.
 func sprintf(format string, args ...any) string {
@@ -37,6 +38,11 @@ func fastSprintf(format string, args []any) (s string, ok bool) {
 		if verb == '%' {
 			b = append(b, '%')
 			continue
+		}
+		prec := -1
+		if verb == '.' && i+2 < len(format) && format[i+1] >= '0' && format[i+1] <= '9' && format[i+2] == 'f' {
+			prec, verb = int(format[i+1]-'0'), 'f'
+			i += 2
 		}
 		if ai == len(args) {
 			return "", false
@@ -83,6 +89,12 @@ func fastSprintf(format string, args []any) (s string, ok bool) {
 			default:
 				return "", false
 			}
+		case 'f':
+			v, isFloat := arg.(float64)
+			if !isFloat || prec < 0 {
+				return "", false
+			}
+			b = strconv.AppendFloat(b, v, 'f', prec, 64)
 		default:
 			return "", false
 		}

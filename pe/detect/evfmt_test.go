@@ -35,6 +35,10 @@ func TestSprintf(t *testing.T) {
 	calls = append(calls,
 		call{"100%%", nil}, call{"%", nil}, call{"%d", nil}, call{"%d", []any{1, 2}}, call{"%s", []any{1}},
 		call{"%d", []any{"s"}}, call{"%v", []any{1}}, call{"%.2f", []any{7.123}}, call{"%02x", []any{5}},
+		call{"%.2f", []any{0.0}}, call{"%.2f", []any{-0.0}}, call{"%.2f", []any{7.995}}, call{"%.0f%%", []any{99.5}},
+		call{"%.2f", []any{math.Inf(1)}}, call{"%.2f", []any{math.Inf(-1)}}, call{"%.2f", []any{math.NaN()}},
+		call{"%.2f", []any{-1e21}}, call{"%.9f", []any{1.0 / 3}}, call{"%.2f", []any{float32(1.5)}}, call{"%.f", []any{1.5}},
+		call{"%.2", []any{1.5}}, call{"%.2f", []any{1}}, call{"x %.2f", nil},
 		call{"%s", []any{pe.Subsystem(10)}}, call{"%d", []any{Confidence(60)}}, call{"%q", []any{[]byte("b")}},
 		call{"%x", []any{[]byte("b")}}, call{"%s", []any{nil}}, call{"%d", []any{true}},
 	)
@@ -80,6 +84,9 @@ func TestSprintfFormats(t *testing.T) {
 						args = append(args, "GCC: (GNU) \"12\"\t\xff ü")
 					case 'd', 'x':
 						args = append(args, v)
+					case '.':
+						args = append(args, 7.125)
+						i += 2
 					default:
 						args = append(args, 7.125)
 					}

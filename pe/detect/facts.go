@@ -755,23 +755,23 @@ func utf16z(s string) string {
 
 // needsHold reports whether the facts satisfy a rule's needs.
 func (x *Facts) needsHold(n Needs) bool {
-	for _, need := range n.All {
-		if !x.need(need) {
+	for i := range n.All {
+		if !x.need(&n.All[i]) {
 			return false
 		}
 	}
 	if len(n.Any) == 0 {
 		return true
 	}
-	for _, need := range n.Any {
-		if x.need(need) {
+	for i := range n.Any {
+		if x.need(&n.Any[i]) {
 			return true
 		}
 	}
 	return false
 }
 
-func (x *Facts) need(n Need) bool {
+func (x *Facts) need(n *Need) bool {
 	switch n.Kind {
 	case NeedSection:
 		_, ok := x.Section(n.Value)

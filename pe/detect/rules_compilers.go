@@ -23,6 +23,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/filerep/filerep/pe"
@@ -79,6 +80,7 @@ var compilerRules = []Rule{
 	},
 	{
 		ID: "compiler/autoit", Kind: RuleCompiler, Name: "AutoIt", Language: "AutoIt",
+		Needs:    Needs{Any: []Need{needResource("#10"), needOverlay}},
 		Match:    matchAutoIt,
 		Examples: []string{"synthetic:autoit"},
 		Source:   "formats.md §5 AutoIt; DIE format_AutoIt.3",
@@ -818,19 +820,25 @@ func gccIdents(x *Facts) []gccIdent {
 // gccVersion picks the most frequent version among the idents (ties go to
 // the first seen) and lists each distinct ident once as evidence.
 func gccVersion(ids []gccIdent) (string, []Evidence) {
-	count := map[string]int{}
-	best := ""
+	best, bestCount := "", 0
 	var out []Evidence
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if id.version != "" {
-			count[id.version]++
-			if best == "" || count[id.version] > count[best] {
-				best = id.version
+	var seen [4]string // the texts in out (a few idents: no map)
+	for i, id := range ids {
+		if v := id.version; v != "" {
+			c := 0 // v's count so far
+			for _, o := range ids[:i+1] {
+				if o.version == v {
+					c++
+				}
+			}
+			if v == best {
+				bestCount = c
+			} else if best == "" || c > bestCount {
+				best, bestCount = v, c
 			}
 		}
-		if !seen[id.text] && len(out) < 4 {
-			seen[id.text] = true
+		if len(out) < 4 && !slices.Contains(seen[:len(out)], id.text) {
+			seen[len(out)] = id.text
 			out = append(out, ev("string", id.off, "%q", id.text))
 		}
 	}

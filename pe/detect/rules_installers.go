@@ -32,6 +32,7 @@ var installerRules = []Rule{
 	},
 	{
 		ID: "installer/inno", Kind: RuleInstaller, Name: "Inno Setup",
+		Needs:    Needs{Any: []Need{needHeader("Inno"), needResource("#10")}},
 		Match:    matchInno,
 		Examples: []string{"synthetic:inno"},
 		Source:   "formats.md §5 Inno Setup; innoextract src/loader/offsets.cpp",
