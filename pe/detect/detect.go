@@ -484,17 +484,27 @@ func detectBehaviors(x *Facts) []Behavior {
 	}
 	var hitImpBuf [32]hitImp
 	hitImps := hitImpBuf[:0]
+	// Hits per group (numbered across the table), each slot counted once.
+	var groupHitsBuf [64]int
+	groupHits := groupHitsBuf[:0]
+	if idx.groups <= len(groupHitsBuf) {
+		groupHits = groupHitsBuf[:idx.groups]
+	} else {
+		groupHits = make([]int, idx.groups)
+	}
 	for i := range x.Imports {
 		imp := &x.Imports[i]
-		base := imp.Base()
-		if !idx.mayHold(base) {
-			continue // no API of the table has this base name
+		refs := idx.lookup(imp.Base())
+		if len(refs) == 0 {
+			continue // no API of the table has this base name's hash
 		}
-		refs := idx.byBase[base]
 		any := false
 		for _, ref := range refs {
 			if ref.api.matches(imp) {
-				hit[ref.slot] = true
+				if !hit[ref.slot] {
+					hit[ref.slot] = true
+					groupHits[idx.groupOf[ref.slot]]++
+				}
 				any = true
 			}
 		}
@@ -519,14 +529,7 @@ func detectBehaviors(x *Facts) []Behavior {
 		row := &rows[ri]
 		ok := len(row.Groups) > 0
 		for gi := range row.Groups {
-			g := &row.Groups[gi]
-			c := 0
-			for _, h := range hit[idx.first[ri][gi] : idx.first[ri][gi]+len(g.APIs)] {
-				if h {
-					c++
-				}
-			}
-			if c < max(g.Min, 1) {
+			if groupHits[idx.firstGroup[ri]+gi] < max(row.Groups[gi].Min, 1) {
 				ok = false
 				break
 			}
@@ -627,49 +630,3 @@ type apiRef struct {
 	rule, slot int
 	api        apiName
 }
-
-// behaviorIdx indexes the behaviour table by API base name.
-type behaviorIdx struct {
-	byBase map[string][]apiRef
-	first  [][]int // first slot of each rule's groups
-	slots  int
-	// filter has the bit baseBit(b) set for every base name b of byBase:
-	// most imports are ruled out by it without hashing their name.
-	filter [baseBits / 64]uint64
-}
-
-// baseBits is the size of behaviorIdx.filter in bits (a power of two).
-const baseBits = 1024
-
-// baseBit hashes a base name from its length and three of its bytes.
-func baseBit(b string) uint {
-	if b == "" {
-		return 0
-	}
-	h := uint(len(b))*0x9e37 ^ uint(b[0])<<3 ^ uint(b[len(b)-1])*131 ^ uint(b[len(b)/2])*31
-	return h & (baseBits - 1)
-}
-
-// mayHold reports whether byBase may have the base name b.
-func (idx *behaviorIdx) mayHold(b string) bool {
-	k := baseBit(b)
-	return idx.filter[k/64]&(1<<(k%64)) != 0
-}
-
-// behaviorIndex is built on first use.
-var behaviorIndex = sync.OnceValue(func() *behaviorIdx {
-	idx := &behaviorIdx{byBase: map[string][]apiRef{}, first: make([][]int, len(behaviorRules))}
-	for ri, r := range behaviorRules {
-		for _, g := range r.Groups {
-			idx.first[ri] = append(idx.first[ri], idx.slots)
-			for _, api := range g.APIs {
-				a := parseAPI(api)
-				idx.byBase[a.base] = append(idx.byBase[a.base], apiRef{rule: ri, slot: idx.slots, api: a})
-				k := baseBit(a.base)
-				idx.filter[k/64] |= 1 << (k % 64)
-				idx.slots++
-			}
-		}
-	}
-	return idx
-})
