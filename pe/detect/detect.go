@@ -398,7 +398,7 @@ rules:
 				}
 			}
 		}
-		if !x.needsHold(r.Needs) {
+		if len(r.Needs.All)+len(r.Needs.Any) > 0 && !x.needsHold(r.Needs) {
 			continue
 		}
 		fd, ok := r.Match(x)

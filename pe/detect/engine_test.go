@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -288,5 +289,18 @@ func TestGCCVersion(t *testing.T) {
 		gv, ge := gccVersion(ids)
 		require.Equal(t, wv, gv, "%v", ids)
 		require.Equal(t, we, ge, "%v", ids)
+	}
+}
+
+// TestResourceTypeID: the short way agrees with strconv.ParseUint.
+func TestResourceTypeID(t *testing.T) {
+	for _, typ := range []string{"#10", "#24", "#0", "#007", "#", "10", "#1a", "#-1", "#+1", "#999999999", "#4294967295", "#4294967296", "#12345678901", "DATA", "#1_0", "# 1"} {
+		n, err := strconv.ParseUint(strings.TrimPrefix(typ, "#"), 10, 32)
+		wantOK := err == nil && strings.HasPrefix(typ, "#")
+		id, ok := resourceTypeID(typ)
+		require.Equal(t, wantOK, ok, typ)
+		if ok {
+			require.Equal(t, uint32(n), id, typ)
+		}
 	}
 }

@@ -12,6 +12,10 @@ type memo struct {
 	notMinGWDone bool
 
 	sectionBloom uint64 // bit nameBit(n) set for each section name n (set by gather)
+
+	borland      []Evidence
+	borlandScore int
+	borlandDone  bool
 }
 
 // nameBit hashes a section name to one of 64 bits.
@@ -44,12 +48,7 @@ func gnuNotMinGW(x *Facts) []Evidence {
 // hasResource reports whether Resources(typ) is not empty, without
 // building the list.
 func (x *Facts) hasResource(typ string) bool {
-	id, numeric := uint32(0), false
-	if rest, ok := strings.CutPrefix(typ, "#"); ok {
-		if n, err := strconv.ParseUint(rest, 10, 32); err == nil {
-			id, numeric = uint32(n), true
-		}
-	}
+	id, numeric := resourceTypeID(typ)
 	for i := range x.File.Resources {
 		r := &x.File.Resources[i]
 		if numeric && r.Type.Name == "" && r.Type.ID == id || !numeric && r.Type.Name == typ {
@@ -57,4 +56,38 @@ func (x *Facts) hasResource(typ string) bool {
 		}
 	}
 	return false
+}
+
+// borlandEvidence returns borlandEvidenceOf, computed once per file (the
+// C++Builder and Delphi rules ask up to three times). The slice is
+// clipped: a caller that appends to it gets a copy.
+func borlandEvidence(x *Facts) (int, []Evidence) {
+	m := &x.memo
+	if !m.borlandDone {
+		score, e := borlandEvidenceOf(x)
+		m.borlandScore, m.borland, m.borlandDone = score, e[:len(e):len(e)], true
+	}
+	return m.borlandScore, m.borland
+}
+
+// resourceTypeID parses "#id" as Resources does (strconv.ParseUint of
+// the digits, base 10, 32 bits), with a short way for a few digits.
+func resourceTypeID(typ string) (uint32, bool) {
+	rest, ok := strings.CutPrefix(typ, "#")
+	if !ok {
+		return 0, false
+	}
+	if len(rest) > 0 && len(rest) <= 9 {
+		v := uint32(0)
+		for i := 0; i < len(rest); i++ {
+			c := rest[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v = v*10 + uint32(c-'0')
+		}
+		return v, true
+	}
+	n, err := strconv.ParseUint(rest, 10, 32)
+	return uint32(n), err == nil
 }

@@ -483,12 +483,12 @@ var (
 	}
 )
 
-// borlandEvidence collects the marks Borland/Embarcadero linkers and the
+// borlandEvidenceOf collects the marks Borland/Embarcadero linkers and the
 // VCL leave, with a weight each.
-func borlandEvidence(x *Facts) (int, []Evidence) {
+func borlandEvidenceOf(x *Facts) (int, []Evidence) {
 	score := 0
 	var out []Evidence
-	if i := bytes.Index(x.DOSStub, borlandStub); i >= 0 {
+	if i := index(x.DOSStub, borlandStub); i >= 0 {
 		score++
 		out = append(out, ev("header", 0x40+int64(i), "Borland DOS stub %q", string(borlandStub)))
 	}
