@@ -355,9 +355,11 @@ func runRules(x *Facts, rs *ruleSet, skip bool) ([]Finding, []Suppression, []str
 			i--
 		}
 	}
-	slices.SortStableFunc(suppressed, func(a, b Suppression) int {
-		return cmp.Or(cmp.Compare(a.RuleID, b.RuleID), cmp.Compare(a.By, b.By))
-	})
+	if len(suppressed) > 1 {
+		slices.SortStableFunc(suppressed, func(a, b Suppression) int {
+			return cmp.Or(cmp.Compare(a.RuleID, b.RuleID), cmp.Compare(a.By, b.By))
+		})
+	}
 	return matched, suppressed, errs
 }
 
@@ -427,6 +429,9 @@ func sortFindings(fs []Finding) []Finding {
 		return nil
 	}
 	out := slices.Clone(fs)
+	if len(out) == 1 {
+		return out // nothing to sort (and no sort code to run cold)
+	}
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), cmp.Compare(a.RuleID, b.RuleID))
 	})
@@ -583,7 +588,9 @@ func detectBehaviors(x *Facts) []Behavior {
 			}
 		}
 	}
-	slices.SortFunc(out, func(a, b Behavior) int { return cmp.Compare(a.ID, b.ID) })
+	if len(out) > 1 {
+		slices.SortFunc(out, func(a, b Behavior) int { return cmp.Compare(a.ID, b.ID) })
+	}
 	return out
 }
 
