@@ -11,8 +11,11 @@ import (
 type behaviorIdx struct {
 	refs   []apiRef             // sorted by the baseBit of their base name, table order within
 	bucket [baseBits + 1]uint16 // refs[bucket[k]:bucket[k+1]] are those whose base name hashes to k
-	slots  int                  // APIs in the table (every API of every group has a slot)
-	groups int                  // groups in the table, numbered in table order
+	// filter has bit k set when bucket k is not empty: 128 bytes that rule
+	// out most imports without touching bucket.
+	filter [baseBits / 64]uint64
+	slots  int // APIs in the table (every API of every group has a slot)
+	groups int // groups in the table, numbered in table order
 	// groupOf is each slot's group; firstGroup each rule's first group.
 	groupOf    []int
 	firstGroup []int
@@ -34,6 +37,9 @@ func baseBit(b string) uint {
 // those named b (apiName.matches tells them apart).
 func (idx *behaviorIdx) lookup(b string) []apiRef {
 	k := baseBit(b)
+	if idx.filter[k/64]&(1<<(k%64)) == 0 {
+		return nil
+	}
 	return idx.refs[idx.bucket[k]:idx.bucket[k+1]]
 }
 
@@ -53,7 +59,9 @@ var behaviorIndex = sync.OnceValue(func() *behaviorIdx {
 	}
 	slices.SortStableFunc(idx.refs, func(a, b apiRef) int { return int(baseBit(a.api.base)) - int(baseBit(b.api.base)) })
 	for _, ref := range idx.refs {
-		idx.bucket[baseBit(ref.api.base)+1]++
+		k := baseBit(ref.api.base)
+		idx.bucket[k+1]++
+		idx.filter[k/64] |= 1 << (k % 64)
 	}
 	for k := 1; k <= baseBits; k++ {
 		idx.bucket[k] += idx.bucket[k-1]

@@ -51,14 +51,14 @@ func Run(ctx context.Context, f *pe.File, rules []Rule) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return d, fmt.Errorf("detect: abandoned: %w", err)
 	}
+	// The facts first, then the rule set: checking the rule set reads the
+	// rules, which runRules reads next, while they are still cached.
+	x := getFacts(f)
 	rs := ruleSetFor(rules)
-	var x *Facts
 	if rs.builtin {
-		// The built-in rules keep nothing of the Facts: recycle them.
-		x = getFacts(f)
+		// The built-in rules keep nothing of the Facts: recycle them. A
+		// rule of the caller's may keep them, so they stay out of the pool.
 		defer putFacts(x)
-	} else {
-		x = NewFacts(f)
 	}
 	x.ctx = ctx
 	found, suppressed, errs := runRules(x, &rs, true)

@@ -9,9 +9,9 @@ import (
 
 // Run recycles the Facts of the built-in rules: gathering them allocates
 // the section and import tables afresh for every file otherwise. A rule
-// of the caller's may keep the *Facts it is given (or slices of it), so a
-// rule set with any Match function that is not a built-in one gets fresh
-// Facts from NewFacts, which are never recycled.
+// of the caller's may keep the *Facts it is given (or slices of it), so
+// after a rule set with any Match function that is not a built-in one the
+// Facts are not put back: they are the caller's from then on.
 
 // factsPool holds Facts whose slices' arrays are kept for reuse.
 var factsPool = sync.Pool{New: func() any { return new(Facts) }}
