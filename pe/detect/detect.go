@@ -286,6 +286,20 @@ func newRuleSet(rules []Rule, rows []Suppress) *ruleSet {
 			}
 		}
 	}
+	// One array for all the lists, so that runRules reads a few cache
+	// lines of them, not one per rule.
+	total := 0
+	for _, l := range rs.skipIf {
+		total += len(l)
+	}
+	flat := make([]int, 0, total)
+	for i, l := range rs.skipIf {
+		if len(l) > 0 {
+			start := len(flat)
+			flat = append(flat, l...)
+			rs.skipIf[i] = flat[start:len(flat):len(flat)]
+		}
+	}
 	return rs
 }
 
