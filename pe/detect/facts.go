@@ -319,6 +319,7 @@ func (x *Facts) addImports(imps []pe.Import, delay bool) {
 		}
 		if !slices.Contains(x.dlls, dll) {
 			x.dlls = append(x.dlls, dll)
+			x.memo.dllBloom |= nameBit(dll)
 		}
 		for k := range imp.Functions {
 			fn := &imp.Functions[k]
@@ -497,7 +498,7 @@ func (x *Facts) Section(name string) (*SectionFact, bool) {
 
 // HasDLL reports whether the file imports (or delay-loads) the DLL; the
 // name is compared in lower case.
-func (x *Facts) HasDLL(name string) bool { return hasLower(x.dlls, name) }
+func (x *Facts) HasDLL(name string) bool { return hasLower(x.dlls, x.memo.dllBloom, name) }
 
 // DLLs returns the imported DLL names in lower case, each once, in import
 // order.
@@ -777,7 +778,7 @@ func (x *Facts) need(n *Need) bool {
 		_, ok := x.Section(n.Value)
 		return ok
 	case NeedDLL:
-		return slices.Contains(x.dlls, n.Value)
+		return x.memo.dllBloom&nameBit(n.Value) != 0 && slices.Contains(x.dlls, n.Value)
 	case NeedOverlay:
 		return x.OverlayOffset >= 0
 	case NeedCLR:

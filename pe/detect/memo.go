@@ -12,6 +12,7 @@ type memo struct {
 	notMinGWDone bool
 
 	sectionBloom uint64 // bit nameBit(n) set for each section name n (set by gather)
+	dllBloom     uint64 // bit nameBit(d) set for each DLL name d (set by addImports)
 
 	borland      []Evidence
 	borlandScore int

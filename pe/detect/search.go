@@ -144,9 +144,17 @@ func isASCII(s string) bool {
 // hasLower reports whether lower, a list of lower-case names, holds
 // strings.ToLower(name); an ASCII name is compared without lower-casing
 // it first.
-func hasLower(lower []string, name string) bool {
+func hasLower(lower []string, bloom uint64, name string) bool {
 	if !isASCII(name) {
 		return slices.Contains(lower, strings.ToLower(name))
+	}
+	if len(name) > 0 {
+		// nameBit reads the length and the first and last bytes: lower-case
+		// those as the list's names are.
+		first, last := lowerByte(name[0]), lowerByte(name[len(name)-1])
+		if bloom&(1<<((uint(len(name))*7+uint(first)+uint(last)*3)%64)) == 0 {
+			return false
+		}
 	}
 	for _, l := range lower {
 		if len(l) == len(name) && equalLowerASCII(l, name) {
@@ -154,6 +162,14 @@ func hasLower(lower []string, name string) bool {
 		}
 	}
 	return false
+}
+
+// lowerByte lower-cases an ASCII letter.
+func lowerByte(c byte) byte {
+	if c >= 'A' && c <= 'Z' {
+		return c + 'a' - 'A'
+	}
+	return c
 }
 
 // equalLowerASCII reports whether lower equals name with A–Z lower-cased
