@@ -304,3 +304,29 @@ func TestResourceTypeID(t *testing.T) {
 		}
 	}
 }
+
+// TestStructuralSignalGate: where mayHaveStructuralSignal says no,
+// genericSignals finds no structural signal (so the generic rule, which
+// needs one, would not fire), on every sample, synthetic image and corkami
+// file.
+func TestStructuralSignalGate(t *testing.T) {
+	files := allTestFiles(t)
+	for _, p := range corpusFilesIfAny(t) {
+		b, err := os.ReadFile(p)
+		require.NoError(t, err)
+		if f, _ := pe.Parse(context.Background(), b); f != nil {
+			files[p] = f
+		}
+	}
+	gated := 0
+	for name, f := range files {
+		x := NewFacts(f)
+		if mayHaveStructuralSignal(x) {
+			continue
+		}
+		gated++
+		_, structural := genericSignals(x)
+		assert.Empty(t, structural, name)
+	}
+	t.Logf("%d of %d files answered by the gate", gated, len(files))
+}

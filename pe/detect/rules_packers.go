@@ -504,7 +504,39 @@ func genericSignals(x *Facts) (entropy []Evidence, structural []Evidence) {
 	return entropy, structural
 }
 
+// mayHaveStructuralSignal reports whether genericSignals can find a
+// structural signal: false when the entry point is in the first code
+// section and not writable, no executable section lacks raw data and the
+// import table is not small. The generic rule needs at least one, so most
+// files are answered here, without building the evidence.
+func mayHaveStructuralSignal(x *Facts) bool {
+	if n := len(x.Imports); n > 0 && n <= maxLoaderImport {
+		return true
+	}
+	firstCode := -1
+	for i := range x.Sections {
+		s := &x.Sections[i]
+		if s.Executable() && s.Name != ".textbss" {
+			if firstCode < 0 {
+				firstCode = i
+			}
+			if s.RawSize == 0 && s.VirtualSize >= emptyCodeVirt {
+				return true
+			}
+		}
+	}
+	if x.EntrySection >= 0 {
+		if firstCode >= 0 && x.EntrySection != firstCode || x.Sections[x.EntrySection].Writable() {
+			return true
+		}
+	}
+	return false
+}
+
 func matchGenericPacker(x *Facts) (Finding, bool) {
+	if !mayHaveStructuralSignal(x) {
+		return Finding{}, false
+	}
 	entropy, structural := genericSignals(x)
 	if !(len(entropy) > 0 && len(structural) >= 1) && len(structural) < 3 {
 		return Finding{}, false
