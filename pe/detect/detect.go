@@ -66,24 +66,37 @@ func Run(ctx context.Context, f *pe.File, rules []Rule) (*Result, error) {
 	d.Suppressed = suppressed
 	d.Errors = append(x.errs, errs...)
 
-	var compilers, installers []Finding
-	for _, fd := range found {
+	// The most confident compiler and installer findings (ties go to the
+	// earlier rule: findings are in evaluation order), without gathering
+	// them first; packers are collected, sorted below.
+	var compiler, installer *Finding
+	var packers []Finding
+	for k := range found {
+		fd := &found[k]
 		switch fd.Kind {
 		case RuleCompiler:
-			compilers = append(compilers, fd)
+			if compiler == nil || fd.Confidence > compiler.Confidence {
+				compiler = fd
+			}
 		case RulePacker:
-			d.Packers = append(d.Packers, fd)
+			packers = append(packers, *fd)
 		case RuleInstaller:
-			installers = append(installers, fd)
+			if installer == nil || fd.Confidence > installer.Confidence {
+				installer = fd
+			}
 		}
 	}
-	d.Packers = sortFindings(d.Packers)
+	d.Packers = sortFindings(packers)
 	d.Packed = len(d.Packers) > 0
-	if c := best(compilers); c != nil && c.Confidence >= ConfidenceMedium && c.Language != "" {
-		d.Compiler = c
+	if c := compiler; c != nil && c.Confidence >= ConfidenceMedium && c.Language != "" {
+		cp := *c
+		d.Compiler = &cp
 		d.CodeLanguage = c.Language
 	}
-	d.Installer = best(installers)
+	if installer != nil {
+		cp := *installer
+		d.Installer = &cp
+	}
 	if err := ctx.Err(); err != nil {
 		return d, fmt.Errorf("detect: abandoned: %w", err)
 	}
@@ -301,22 +314,6 @@ func newRuleSet(rules []Rule, rows []Suppress) *ruleSet {
 		}
 	}
 	return rs
-}
-
-// best returns the most confident finding; ties go to the earlier rule in
-// the tables (findings arrive in evaluation order).
-func best(fs []Finding) *Finding {
-	var b *Finding
-	for i := range fs {
-		if b == nil || fs[i].Confidence > b.Confidence {
-			b = &fs[i]
-		}
-	}
-	if b == nil {
-		return nil
-	}
-	c := *b
-	return &c
 }
 
 // runRules evaluates rules in order, settles conflicts with the suppress
