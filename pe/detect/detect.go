@@ -510,10 +510,12 @@ func detectBehaviors(x *Facts) []Behavior {
 	}
 	for i := range x.Imports {
 		imp := &x.Imports[i]
-		refs := idx.lookup(imp.Base())
-		if len(refs) == 0 {
+		base := imp.Base()
+		k := baseBit(base)
+		if idx.filter[k/64]&(1<<(k%64)) == 0 {
 			continue // no API of the table has this base name's hash
 		}
+		refs := idx.refs[idx.bucket[k]:idx.bucket[k+1]]
 		any := false
 		for _, ref := range refs {
 			if ref.api.matches(imp) {

@@ -757,7 +757,11 @@ func utf16z(s string) string {
 // needsHold reports whether the facts satisfy a rule's needs.
 func (x *Facts) needsHold(n Needs) bool {
 	for i := range n.All {
-		if !x.need(&n.All[i]) {
+		ok, known := x.needQuick(&n.All[i])
+		if !known {
+			ok = x.need(&n.All[i])
+		}
+		if !ok {
 			return false
 		}
 	}
@@ -765,11 +769,29 @@ func (x *Facts) needsHold(n Needs) bool {
 		return true
 	}
 	for i := range n.Any {
-		if x.need(&n.Any[i]) {
+		ok, known := x.needQuick(&n.Any[i])
+		if !known {
+			ok = x.need(&n.Any[i])
+		}
+		if ok {
 			return true
 		}
 	}
 	return false
+}
+
+// needQuick answers, without a call (it is inlined), the commonest needs,
+// which read a field; known is false for the others, which need answers.
+func (x *Facts) needQuick(n *Need) (ok, known bool) {
+	switch n.Kind {
+	case NeedOverlay:
+		return x.OverlayOffset >= 0, true
+	case NeedCLR:
+		return x.CLR != nil, true
+	case NeedNoRich:
+		return x.File.Rich == nil, true
+	}
+	return false, false
 }
 
 func (x *Facts) need(n *Need) bool {
