@@ -16,9 +16,13 @@ type behaviorIdx struct {
 	filter [baseBits / 64]uint64
 	slots  int // APIs in the table (every API of every group has a slot)
 	groups int // groups in the table, numbered in table order
-	// groupOf is each slot's group; firstGroup each rule's first group.
+	// groupOf is each slot's group; firstGroup each rule's first group
+	// (and, at the end, the number of groups); groupMin each group's Min
+	// (at least 1): the rows are checked from these few compact arrays,
+	// without reading the table's scattered group slices.
 	groupOf    []int
 	firstGroup []int
+	groupMin   []int
 }
 
 // baseBits is the number of hash values of base names (a power of two).
@@ -45,10 +49,11 @@ func (idx *behaviorIdx) lookup(b string) []apiRef {
 
 // behaviorIndex is built on first use.
 var behaviorIndex = sync.OnceValue(func() *behaviorIdx {
-	idx := &behaviorIdx{firstGroup: make([]int, len(behaviorRules))}
+	idx := &behaviorIdx{firstGroup: make([]int, len(behaviorRules)+1)}
 	for ri, r := range behaviorRules {
 		idx.firstGroup[ri] = idx.groups
 		for _, g := range r.Groups {
+			idx.groupMin = append(idx.groupMin, max(g.Min, 1))
 			for _, api := range g.APIs {
 				idx.refs = append(idx.refs, apiRef{rule: ri, slot: idx.slots, api: parseAPI(api)})
 				idx.groupOf = append(idx.groupOf, idx.groups)
@@ -57,6 +62,7 @@ var behaviorIndex = sync.OnceValue(func() *behaviorIdx {
 			idx.groups++
 		}
 	}
+	idx.firstGroup[len(behaviorRules)] = idx.groups
 	slices.SortStableFunc(idx.refs, func(a, b apiRef) int { return int(baseBit(a.api.base)) - int(baseBit(b.api.base)) })
 	for _, ref := range idx.refs {
 		k := baseBit(ref.api.base)

@@ -544,10 +544,10 @@ func detectBehaviors(x *Facts) []Behavior {
 	}
 	n := 0
 	for ri := range rows {
-		row := &rows[ri]
-		ok := len(row.Groups) > 0
-		for gi := range row.Groups {
-			if groupHits[idx.firstGroup[ri]+gi] < max(row.Groups[gi].Min, 1) {
+		first, end := idx.firstGroup[ri], idx.firstGroup[ri+1]
+		ok := end > first // a row without groups never matches
+		for g := first; g < end; g++ {
+			if groupHits[g] < idx.groupMin[g] {
 				ok = false
 				break
 			}
