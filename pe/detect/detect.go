@@ -61,6 +61,14 @@ func Run(ctx context.Context, f *pe.File, rules []Rule) (*Result, error) {
 		defer putFacts(x)
 	}
 	x.ctx = ctx
+	// With the built-in rules, which never change the Facts, the
+	// behaviours are read first, while the imports gathered a moment ago
+	// are still cached; they are kept only if the run completes, as when
+	// they are read last.
+	var behaviors []Behavior
+	if rs.builtin {
+		behaviors = detectBehaviors(x)
+	}
 	found, suppressed, errs := runRules(x, &rs, true)
 	d.Findings = sortFindings(found)
 	d.Suppressed = suppressed
@@ -100,7 +108,10 @@ func Run(ctx context.Context, f *pe.File, rules []Rule) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return d, fmt.Errorf("detect: abandoned: %w", err)
 	}
-	d.Behaviors = detectBehaviors(x)
+	if !rs.builtin {
+		behaviors = detectBehaviors(x) // a caller's rule may have changed the imports
+	}
+	d.Behaviors = behaviors
 	return d, nil
 }
 
