@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/filerep/filerep/pe"
 )
@@ -50,35 +51,67 @@ func Run(ctx context.Context, f *pe.File, rules []Rule) (*Result, error) {
 	if err := ctx.Err(); err != nil {
 		return d, fmt.Errorf("detect: abandoned: %w", err)
 	}
-	x := NewFacts(f)
+	// The facts first, then the rule set: checking the rule set reads the
+	// rules, which runRules reads next, while they are still cached.
+	x := getFacts(f)
+	rs := ruleSetFor(rules)
+	if rs.builtin {
+		// The built-in rules keep nothing of the Facts: recycle them. A
+		// rule of the caller's may keep them, so they stay out of the pool.
+		defer putFacts(x)
+	}
 	x.ctx = ctx
-	found, suppressed, errs := runRules(x, ruleSetFor(rules), true)
+	// With the built-in rules, which never change the Facts, the
+	// behaviours are read first, while the imports gathered a moment ago
+	// are still cached; they are kept only if the run completes, as when
+	// they are read last.
+	var behaviors []Behavior
+	if rs.builtin {
+		behaviors = detectBehaviors(x)
+	}
+	found, suppressed, errs := runRules(x, &rs, true)
 	d.Findings = sortFindings(found)
 	d.Suppressed = suppressed
 	d.Errors = append(x.errs, errs...)
 
-	var compilers, installers []Finding
-	for _, fd := range found {
+	// The most confident compiler and installer findings (ties go to the
+	// earlier rule: findings are in evaluation order), without gathering
+	// them first; packers are collected, sorted below.
+	var compiler, installer *Finding
+	var packers []Finding
+	for k := range found {
+		fd := &found[k]
 		switch fd.Kind {
 		case RuleCompiler:
-			compilers = append(compilers, fd)
+			if compiler == nil || fd.Confidence > compiler.Confidence {
+				compiler = fd
+			}
 		case RulePacker:
-			d.Packers = append(d.Packers, fd)
+			packers = append(packers, *fd)
 		case RuleInstaller:
-			installers = append(installers, fd)
+			if installer == nil || fd.Confidence > installer.Confidence {
+				installer = fd
+			}
 		}
 	}
-	d.Packers = sortFindings(d.Packers)
+	d.Packers = sortFindings(packers)
 	d.Packed = len(d.Packers) > 0
-	if c := best(compilers); c != nil && c.Confidence >= ConfidenceMedium && c.Language != "" {
-		d.Compiler = c
+	if c := compiler; c != nil && c.Confidence >= ConfidenceMedium && c.Language != "" {
+		cp := *c
+		d.Compiler = &cp
 		d.CodeLanguage = c.Language
 	}
-	d.Installer = best(installers)
+	if installer != nil {
+		cp := *installer
+		d.Installer = &cp
+	}
 	if err := ctx.Err(); err != nil {
 		return d, fmt.Errorf("detect: abandoned: %w", err)
 	}
-	d.Behaviors = detectBehaviors(x)
+	if !rs.builtin {
+		behaviors = detectBehaviors(x) // a caller's rule may have changed the imports
+	}
+	d.Behaviors = behaviors
 	return d, nil
 }
 
@@ -160,12 +193,26 @@ type ruleSet struct {
 	rules []Rule
 	rows  []Suppress
 	ids   []string // the rules' IDs, which alone decide skipIf
+	// idents are, for the default set only, each rule's ID and the
+	// identity of its Match (funcID); builtin says whether rules run the
+	// built-in Match functions only, which never keep the Facts they are
+	// given, so that Run may recycle the Facts (see factsPool).
+	idents  []ruleIdent
+	builtin bool
 	// skipIf lists, per rule, the rules whose finding makes evaluating it
 	// pointless (see runRules).
 	skipIf [][]int
 }
 
-var defaultRuleSet = sync.OnceValue(func() *ruleSet { return newRuleSet(allRules(), suppressRules) })
+var defaultRuleSet = sync.OnceValue(func() *ruleSet {
+	rs := newRuleSet(allRules(), suppressRules)
+	rs.idents = make([]ruleIdent, len(rs.rules))
+	for i := range rs.rules {
+		r := &rs.rules[i]
+		rs.idents[i] = ruleIdent{id: unsafe.StringData(r.ID), n: len(r.ID), match: funcID(r.Match)}
+	}
+	return rs
+})
 
 // lastRuleSet is the rule set of the last Run whose IDs were not the
 // default ones: skipIf costs a few milliseconds to compute and depends on
@@ -175,15 +222,28 @@ var lastRuleSet atomic.Pointer[ruleSet]
 
 // ruleSetFor returns the ruleSet of rules, reusing a computed skipIf when
 // the IDs are those of the default set or of the previous call.
-func ruleSetFor(rules []Rule) *ruleSet {
-	for _, rs := range []*ruleSet{defaultRuleSet(), lastRuleSet.Load()} {
-		if rs != nil && sameIDs(rs.ids, rules) {
-			return &ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf}
+func ruleSetFor(rules []Rule) ruleSet {
+	if rs := defaultRuleSet(); len(rules) == len(rs.idents) {
+		same, builtin := true, true
+		idents := rs.idents[:len(rules)]
+		for i := range rules {
+			r, d := &rules[i], &idents[i]
+			if len(r.ID) != d.n || unsafe.StringData(r.ID) != d.id && r.ID != rs.ids[i] {
+				same = false
+				break
+			}
+			builtin = builtin && funcID(r.Match) == d.match
 		}
+		if same {
+			return ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf, builtin: builtin}
+		}
+	}
+	if rs := lastRuleSet.Load(); rs != nil && sameIDs(rs.ids, rules) {
+		return ruleSet{rules: rules, rows: rs.rows, ids: rs.ids, skipIf: rs.skipIf}
 	}
 	rs := newRuleSet(rules, suppressRules)
 	lastRuleSet.Store(rs)
-	return rs
+	return *rs
 }
 
 // sameIDs reports whether rules have exactly these IDs, in this order.
@@ -192,11 +252,26 @@ func sameIDs(ids []string, rules []Rule) bool {
 		return false
 	}
 	for i := range rules {
-		if rules[i].ID != ids[i] {
+		if !sameString(rules[i].ID, ids[i]) {
 			return false
 		}
 	}
 	return true
+}
+
+// ruleIdent is what ruleSetFor compares of a default rule: where its ID's
+// bytes are and its length (a copied ID shares them), and its Match's
+// identity.
+type ruleIdent struct {
+	id    *byte
+	n     int
+	match unsafe.Pointer
+}
+
+// sameString is a == b, answered without comparing the bytes when both
+// share their data (an ID copied from the tables does).
+func sameString(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 func newRuleSet(rules []Rule, rows []Suppress) *ruleSet {
@@ -235,28 +310,27 @@ func newRuleSet(rules []Rule, rows []Suppress) *ruleSet {
 			}
 		}
 	}
-	return rs
-}
-
-// best returns the most confident finding; ties go to the earlier rule in
-// the tables (findings arrive in evaluation order).
-func best(fs []Finding) *Finding {
-	var b *Finding
-	for i := range fs {
-		if b == nil || fs[i].Confidence > b.Confidence {
-			b = &fs[i]
+	// One array for all the lists, so that runRules reads a few cache
+	// lines of them, not one per rule.
+	total := 0
+	for _, l := range rs.skipIf {
+		total += len(l)
+	}
+	flat := make([]int, 0, total)
+	for i, l := range rs.skipIf {
+		if len(l) > 0 {
+			start := len(flat)
+			flat = append(flat, l...)
+			rs.skipIf[i] = flat[start:len(flat):len(flat)]
 		}
 	}
-	if b == nil {
-		return nil
-	}
-	c := *b
-	return &c
+	return rs
 }
 
 // runRules evaluates rules in order, settles conflicts with the suppress
 // rows, and returns the surviving findings in evaluation order, plus what
-// was suppressed (sorted).
+// was suppressed (sorted). The findings' array is x's scratch: copy what
+// outlives x.
 //
 // A rule is not evaluated when its finding would be dropped anyway: a row
 // drops it because of a finding already made that no row can drop, and
@@ -265,28 +339,93 @@ func best(fs []Finding) *Finding {
 // Go or .NET without changing the result (skip false turns it off, for the
 // test that proves so).
 func runRules(x *Facts, rs *ruleSet, skip bool) ([]Finding, []Suppression, []string) {
-	var matched []Finding
-	var errs []string
-	present := make([]bool, len(rs.rules))
-rules:
-	for i, r := range rs.rules {
-		if x.ctx != nil && x.ctx.Err() != nil {
-			break
+	st := runState{matched: x.found[:0]}
+	if cap(x.present) < len(rs.rules) {
+		x.present = make([]bool, len(rs.rules))
+	}
+	st.present = x.present[:len(rs.rules)]
+	clear(st.present)
+	// One deferred recover covers a stretch of rules: a panicking rule
+	// ends the stretch, loses its own finding and is reported; the next
+	// stretch starts after it.
+	for i := 0; i < len(rs.rules); {
+		i = st.runFrom(x, rs, skip, i)
+	}
+	matched, errs := st.matched, st.errs
+	x.found = matched
+
+	var suppressed []Suppression
+	for ri := range rs.rows {
+		row := &rs.rows[ri]
+		for i := 0; i < len(matched); i++ {
+			id := matched[i].RuleID
+			if !idMatches(row.Drop, id) {
+				continue
+			}
+			by := ""
+			for k := range matched {
+				if other := matched[k].RuleID; other != id && anyMatches(row.IfAny, other) {
+					by = other
+					break
+				}
+			}
+			if by == "" {
+				continue
+			}
+			suppressed = append(suppressed, Suppression{RuleID: id, By: by, Why: row.Why})
+			matched = slices.Delete(matched, i, i+1)
+			i--
 		}
+	}
+	if len(suppressed) > 1 {
+		slices.SortStableFunc(suppressed, func(a, b Suppression) int {
+			return cmp.Or(cmp.Compare(a.RuleID, b.RuleID), cmp.Compare(a.By, b.By))
+		})
+	}
+	return matched, suppressed, errs
+}
+
+// runState is what runRules gathers while the rules run.
+type runState struct {
+	matched []Finding
+	present []bool // per rule: it made a finding
+	errs    []string
+}
+
+// runFrom evaluates the rules from index from on, in order, and returns
+// len(rs.rules); when a rule panics, it records the panic as that rule's
+// error and returns the index of the next rule.
+func (st *runState) runFrom(x *Facts, rs *ruleSet, skip bool, from int) (next int) {
+	i := from
+	defer func() {
+		if v := recover(); v != nil {
+			st.errs = append(st.errs, fmt.Sprintf("detect: rule %s panicked: %v", rs.rules[i].ID, v))
+			next = i + 1
+		}
+	}()
+	rules := rs.rules
+	// A context that is never done (Background, TODO) needs no check.
+	ctx := x.ctx
+	if ctx != nil && ctx.Done() == nil {
+		ctx = nil
+	}
+rules:
+	for ; i < len(rules); i++ {
+		if ctx != nil && ctx.Err() != nil {
+			return len(rules)
+		}
+		r := &rules[i]
 		if skip {
 			for _, t := range rs.skipIf[i] {
-				if present[t] {
+				if st.present[t] {
 					continue rules
 				}
 			}
 		}
-		if !x.needsHold(r.Needs) {
+		if len(r.Needs.All)+len(r.Needs.Any) > 0 && !x.needsHold(r.Needs) {
 			continue
 		}
-		fd, ok, err := safeMatch(r, x)
-		if err != "" {
-			errs = append(errs, err)
-		}
+		fd, ok := r.Match(x)
 		if !ok {
 			continue
 		}
@@ -300,53 +439,21 @@ rules:
 		if fd.Confidence == 0 {
 			fd.Confidence = ConfidenceMedium
 		}
-		matched = append(matched, fd)
-		present[i] = true
+		st.matched = append(st.matched, fd)
+		st.present[i] = true
 	}
-
-	var suppressed []Suppression
-	for _, row := range rs.rows {
-		for i := 0; i < len(matched); i++ {
-			id := matched[i].RuleID
-			if !idMatches(row.Drop, id) {
-				continue
-			}
-			by := ""
-			for _, other := range matched {
-				if other.RuleID != id && anyMatches(row.IfAny, other.RuleID) {
-					by = other.RuleID
-					break
-				}
-			}
-			if by == "" {
-				continue
-			}
-			suppressed = append(suppressed, Suppression{RuleID: id, By: by, Why: row.Why})
-			matched = slices.Delete(matched, i, i+1)
-			i--
-		}
-	}
-	slices.SortStableFunc(suppressed, func(a, b Suppression) int {
-		return cmp.Or(cmp.Compare(a.RuleID, b.RuleID), cmp.Compare(a.By, b.By))
-	})
-	return matched, suppressed, errs
-}
-
-// safeMatch runs a rule, turning a panic into an error message: a rule
-// that trips on a hostile file loses its own finding only.
-func safeMatch(r Rule, x *Facts) (fd Finding, ok bool, err string) {
-	defer func() {
-		if v := recover(); v != nil {
-			fd, ok, err = Finding{}, false, fmt.Sprintf("detect: rule %s panicked: %v", r.ID, v)
-		}
-	}()
-	fd, ok = r.Match(x)
-	return fd, ok, ""
+	return len(rules)
 }
 
 // sortFindings orders findings by kind, name and rule ID.
 func sortFindings(fs []Finding) []Finding {
+	if len(fs) == 0 {
+		return nil
+	}
 	out := slices.Clone(fs)
+	if len(out) == 1 {
+		return out // nothing to sort (and no sort code to run cold)
+	}
 	slices.SortStableFunc(out, func(a, b Finding) int {
 		return cmp.Or(cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.Name, b.Name), cmp.Compare(a.RuleID, b.RuleID))
 	})
@@ -389,64 +496,125 @@ func anyMatches(patterns []string, id string) bool {
 func detectBehaviors(x *Facts) []Behavior {
 	rows := behaviorRules
 	idx := behaviorIndex()
-	hit := make([]bool, idx.slots)
-	any := false
+	var hitBuf [256]bool
+	hit := hitBuf[:0]
+	if idx.slots <= len(hitBuf) {
+		hit = hitBuf[:idx.slots]
+	} else {
+		hit = make([]bool, idx.slots)
+	}
+	// The imports that match some API of the table, with the table's
+	// entries for their base name, for the evidence pass.
+	type hitImp struct {
+		imp  *ImportFact
+		refs []apiRef
+	}
+	var hitImpBuf [32]hitImp
+	hitImps := hitImpBuf[:0]
+	// Hits per group (numbered across the table), each slot counted once.
+	var groupHitsBuf [64]int
+	groupHits := groupHitsBuf[:0]
+	if idx.groups <= len(groupHitsBuf) {
+		groupHits = groupHitsBuf[:idx.groups]
+	} else {
+		groupHits = make([]int, idx.groups)
+	}
 	for i := range x.Imports {
 		imp := &x.Imports[i]
-		for _, ref := range idx.byBase[imp.Base()] {
+		base := imp.Base()
+		k := baseBit(base)
+		if idx.filter[k/64]&(1<<(k%64)) == 0 {
+			continue // no API of the table has this base name's hash
+		}
+		refs := idx.refs[idx.bucket[k]:idx.bucket[k+1]]
+		any := false
+		for _, ref := range refs {
 			if ref.api.matches(imp) {
-				hit[ref.slot] = true
+				if !hit[ref.slot] {
+					hit[ref.slot] = true
+					groupHits[idx.groupOf[ref.slot]]++
+				}
 				any = true
 			}
 		}
+		if any {
+			hitImps = append(hitImps, hitImp{imp, refs})
+		}
 	}
-	if !any {
+	if len(hitImps) == 0 {
 		return nil
 	}
-	matched := make([]bool, len(rows))
+	// at[ri] is 1 + the index in out of row ri's behaviour, 0 when the row
+	// does not match.
+	var atBuf [64]int
+	at := atBuf[:0]
+	if len(rows) <= len(atBuf) {
+		at = atBuf[:len(rows)]
+	} else {
+		at = make([]int, len(rows))
+	}
 	n := 0
-	for ri, row := range rows {
-		ok := len(row.Groups) > 0
-		for gi, g := range row.Groups {
-			c := 0
-			for _, h := range hit[idx.first[ri][gi] : idx.first[ri][gi]+len(g.APIs)] {
-				if h {
-					c++
-				}
-			}
-			if c < max(g.Min, 1) {
+	for ri := range rows {
+		first, end := idx.firstGroup[ri], idx.firstGroup[ri+1]
+		ok := end > first // a row without groups never matches
+		for g := first; g < end; g++ {
+			if groupHits[g] < idx.groupMin[g] {
 				ok = false
 				break
 			}
 		}
 		if ok {
-			matched[ri] = true
 			n++
+			at[ri] = n
 		}
 	}
 	if n == 0 {
 		return nil
 	}
-	evidence := make([][]Evidence, len(rows))
-	for i := range x.Imports {
-		imp := &x.Imports[i]
-		for _, ref := range idx.byBase[imp.Base()] {
-			if !matched[ref.rule] || !ref.api.matches(imp) {
+	out := make([]Behavior, 0, n)
+	for ri := range rows {
+		if at[ri] != 0 {
+			row := &rows[ri]
+			out = append(out, Behavior{ID: row.ID, Description: row.Description, Common: row.Common})
+		}
+	}
+	// Each behaviour's evidence gets its share of one array: count first.
+	var countBuf [64]int
+	count := countBuf[:0]
+	if n <= len(countBuf) {
+		count = countBuf[:n]
+	} else {
+		count = make([]int, n)
+	}
+	total := 0
+	for _, h := range hitImps {
+		for _, ref := range h.refs {
+			if at[ref.rule] != 0 && ref.api.matches(h.imp) {
+				count[at[ref.rule]-1]++
+				total++
+			}
+		}
+	}
+	evidence := make([]Evidence, total)
+	for bi := range out {
+		out[bi].Evidence, evidence = evidence[:0:count[bi]], evidence[count[bi]:]
+	}
+	for _, h := range hitImps {
+		imp := h.imp
+		for _, ref := range h.refs {
+			if at[ref.rule] == 0 || !ref.api.matches(imp) {
 				continue
 			}
+			b := &out[at[ref.rule]-1]
 			e := imp.Evidence()
-			if !slices.ContainsFunc(evidence[ref.rule], func(o Evidence) bool { return o.Value == e.Value }) {
-				evidence[ref.rule] = append(evidence[ref.rule], e)
+			if !slices.ContainsFunc(b.Evidence, func(o Evidence) bool { return o.Value == e.Value }) {
+				b.Evidence = append(b.Evidence, e)
 			}
 		}
 	}
-	out := make([]Behavior, 0, n)
-	for ri, row := range rows {
-		if matched[ri] {
-			out = append(out, Behavior{ID: row.ID, Description: row.Description, Common: row.Common, Evidence: evidence[ri]})
-		}
+	if len(out) > 1 {
+		slices.SortFunc(out, func(a, b Behavior) int { return cmp.Compare(a.ID, b.ID) })
 	}
-	slices.SortFunc(out, func(a, b Behavior) int { return cmp.Compare(a.ID, b.ID) })
 	return out
 }
 
@@ -493,26 +661,3 @@ type apiRef struct {
 	rule, slot int
 	api        apiName
 }
-
-// behaviorIdx indexes the behaviour table by API base name.
-type behaviorIdx struct {
-	byBase map[string][]apiRef
-	first  [][]int // first slot of each rule's groups
-	slots  int
-}
-
-// behaviorIndex is built on first use.
-var behaviorIndex = sync.OnceValue(func() *behaviorIdx {
-	idx := &behaviorIdx{byBase: map[string][]apiRef{}, first: make([][]int, len(behaviorRules))}
-	for ri, r := range behaviorRules {
-		for _, g := range r.Groups {
-			idx.first[ri] = append(idx.first[ri], idx.slots)
-			for _, api := range g.APIs {
-				a := parseAPI(api)
-				idx.byBase[a.base] = append(idx.byBase[a.base], apiRef{rule: ri, slot: idx.slots, api: a})
-				idx.slots++
-			}
-		}
-	}
-	return idx
-})

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf16"
+	"unsafe"
 
 	"github.com/filerep/filerep/pe"
 )
@@ -61,8 +62,12 @@ type Facts struct {
 
 	dlls []string // lower-case DLL names, each once, in import order
 
-	regions  [regionCount]*[]chunk
-	searches []search // remembered FindString results (a few per file)
+	regions  [regionCount][]chunk
+	regionOK uint16    // bit r: regions[r] is computed
+	searches []search  // remembered FindString results (a few per file)
+	memo     memo      // derived facts that several rules read (memo.go)
+	found    []Finding // runRules' scratch (recycled with the Facts)
+	present  []bool    // runRules' scratch (recycled with the Facts)
 	manifest *string
 	gcc      *[]gccIdent
 	errs     []string        // failures while gathering, e.g. a panic in debug/buildinfo
@@ -200,13 +205,16 @@ type search struct {
 // NewFacts gathers the facts of f. It costs a pass over the import table
 // and a few bounded reads; string searches run later, when rules ask.
 func NewFacts(f *pe.File) *Facts {
-	x := &Facts{
-		File:          f,
-		FirstCode:     -1,
-		EntryOffset:   -1,
-		EntrySection:  -1,
-		OverlayOffset: -1,
-	}
+	x := new(Facts)
+	x.gather(f)
+	return x
+}
+
+// gather fills x from f. x is a zero Facts, but for the arrays of its
+// slices that getFacts keeps for reuse (empty, with their capacity).
+func (x *Facts) gather(f *pe.File) {
+	x.File = f
+	x.FirstCode, x.EntryOffset, x.EntrySection, x.OverlayOffset = -1, -1, -1, -1
 	data := f.Data()
 	h := &f.Header
 	for i, s := range f.Sections {
@@ -217,6 +225,7 @@ func NewFacts(f *pe.File) *Facts {
 			Data: b,
 		}
 		x.Sections = append(x.Sections, sf)
+		x.memo.sectionBloom |= nameBit(sf.Name)
 		if x.FirstCode < 0 && sf.Executable() {
 			x.FirstCode = i
 		}
@@ -265,7 +274,6 @@ func NewFacts(f *pe.File) *Facts {
 		x.CLR = x.clrFacts()
 	}
 	x.Go = x.goFacts()
-	return x
 }
 
 // importCount returns the number of imported and delay-loaded functions.
@@ -281,50 +289,57 @@ func importCount(f *pe.File) int {
 }
 
 func (x *Facts) addImports(imps []pe.Import, delay bool) {
-	if x.Imports == nil {
-		x.Imports = make([]ImportFact, 0, importCount(x.File))
-	}
-	// Lower-case every name into one buffer, then slice the strings from a
-	// single copy of it: two allocations instead of one per import.
-	type span struct{ lo, hi int }
-	n, size := 0, 0
-	for _, imp := range imps {
-		for _, fn := range imp.Functions {
-			n++
-			size += len(fn.Name)
+	if len(x.Imports) == 0 {
+		if n := importCount(x.File); cap(x.Imports) < n {
+			x.Imports = make([]ImportFact, 0, n)
 		}
 	}
-	buf := make([]byte, 0, size)
-	spans := make([]span, 0, n)
-	first := len(x.Imports)
+	// Copy every name (without its A/W suffix) into one buffer, lower-case
+	// it in place and slice the Lower strings from it: one allocation
+	// instead of one per import.
+	size := 0
 	for _, imp := range imps {
-		dll := strings.ToLower(imp.DLL)
+		size += len(imp.DLL)
+		for _, fn := range imp.Functions {
+			if !fn.ByOrdinal {
+				size += len(fn.Name)
+			}
+		}
+	}
+	buf := make([]byte, size)
+	// all is buf as a string. A DLL name is lower-cased as soon as it is
+	// copied (it is compared at once); the function names are read only
+	// after the final lower-casing, and buf is not written after that.
+	all := unsafe.String(unsafe.SliceData(buf), len(buf))
+	n := 0
+	for _, imp := range imps {
+		dll := all[n : n+len(imp.DLL)]
+		asciiLower(buf[n : n+copy(buf[n:], imp.DLL)])
+		n += len(imp.DLL)
+		if !isASCII(imp.DLL) {
+			dll = strings.ToLower(imp.DLL) // Unicode case mapping
+		}
 		if !slices.Contains(x.dlls, dll) {
 			x.dlls = append(x.dlls, dll)
+			x.memo.dllBloom |= nameBit(dll)
 		}
-		for _, fn := range imp.Functions {
-			i := ImportFact{DLL: dll, Name: fn.Name, Ordinal: fn.Ordinal, Delay: delay}
-			if fn.ByOrdinal {
-				i.Name = ""
+		for k := range imp.Functions {
+			fn := &imp.Functions[k]
+			name, lower := "", ""
+			if !fn.ByOrdinal {
+				name = fn.Name
+				aw := stripAW(name)
+				lower = all[n : n+len(aw)]
+				n += copy(buf[n:], aw)
 			}
-			lo := len(buf)
-			name := stripAW(i.Name)
-			for k := 0; k < len(name); k++ {
-				c := name[k]
-				if c >= 'A' && c <= 'Z' {
-					c += 'a' - 'A'
-				}
-				buf = append(buf, c)
-			}
-			spans = append(spans, span{lo, len(buf)})
-			x.Imports = append(x.Imports, i)
+			// Field by field into the (recycled) array, each pointer once:
+			// while the GC marks, every pointer written costs a barrier.
+			x.Imports = x.Imports[:len(x.Imports)+1]
+			i := &x.Imports[len(x.Imports)-1]
+			i.DLL, i.Name, i.Lower, i.Ordinal, i.Delay = dll, name, lower, fn.Ordinal, delay
 		}
 	}
-	all := string(buf)
-	for k, sp := range spans {
-		i := &x.Imports[first+k]
-		i.Lower = all[sp.lo:sp.hi]
-	}
+	asciiLower(buf[:n])
 }
 
 // stripLowerEx removes an "ex" suffix from a lower-case name.
@@ -393,7 +408,7 @@ func (x *Facts) goFacts() *GoFacts {
 		}
 		b := s.Data[:min(len(s.Data), window)]
 		for from := 0; from < len(b); {
-			j := bytes.Index(b[from:], goBuildInfoMagic)
+			j := index(b[from:], goBuildInfoMagic)
 			if j < 0 {
 				break
 			}
@@ -472,6 +487,9 @@ func (x *Facts) readBuildInfo() (bi *buildinfo.BuildInfo, err error) {
 
 // Section returns the first section with exactly this name.
 func (x *Facts) Section(name string) (*SectionFact, bool) {
+	if !x.mayHaveSection(name) {
+		return nil, false
+	}
 	for i := range x.Sections {
 		if x.Sections[i].Name == name {
 			return &x.Sections[i], true
@@ -482,7 +500,7 @@ func (x *Facts) Section(name string) (*SectionFact, bool) {
 
 // HasDLL reports whether the file imports (or delay-loads) the DLL; the
 // name is compared in lower case.
-func (x *Facts) HasDLL(name string) bool { return slices.Contains(x.dlls, strings.ToLower(name)) }
+func (x *Facts) HasDLL(name string) bool { return hasLower(x.dlls, x.memo.dllBloom, name) }
 
 // DLLs returns the imported DLL names in lower case, each once, in import
 // order.
@@ -609,8 +627,8 @@ func (x *Facts) region(r Region) []chunk {
 	if r >= regionCount {
 		return nil
 	}
-	if c := x.regions[r]; c != nil {
-		return *c
+	if x.regionOK&(1<<r) != 0 {
+		return x.regions[r]
 	}
 	var out []chunk
 	total := 0
@@ -661,7 +679,8 @@ func (x *Facts) region(r Region) []chunk {
 			}
 		}
 	}
-	x.regions[r] = &out
+	x.regions[r] = out
+	x.regionOK |= 1 << r
 	return out
 }
 
@@ -674,8 +693,9 @@ func (x *Facts) FindString(r Region, s string) int64 {
 		}
 	}
 	off := int64(-1)
+	k := rarest(s)
 	for _, c := range x.region(r) {
-		if i := bytes.Index(c.data, []byte(s)); i >= 0 {
+		if i := indexRare(c.data, s, k); i >= 0 {
 			off = c.off + int64(i)
 			break
 		}
@@ -688,9 +708,10 @@ func (x *Facts) FindString(r Region, s string) int64 {
 // region.
 func (x *Facts) FindAll(r Region, s string, limit int) []int64 {
 	var out []int64
+	k := rarest(s)
 	for _, c := range x.region(r) {
 		for from := 0; from < len(c.data) && len(out) < limit; {
-			i := bytes.Index(c.data[from:], []byte(s))
+			i := indexRare(c.data[from:], s, k)
 			if i < 0 {
 				break
 			}
@@ -737,29 +758,51 @@ func utf16z(s string) string {
 
 // needsHold reports whether the facts satisfy a rule's needs.
 func (x *Facts) needsHold(n Needs) bool {
-	for _, need := range n.All {
-		if !x.need(need) {
+	for i := range n.All {
+		ok, known := x.needQuick(&n.All[i])
+		if !known {
+			ok = x.need(&n.All[i])
+		}
+		if !ok {
 			return false
 		}
 	}
 	if len(n.Any) == 0 {
 		return true
 	}
-	for _, need := range n.Any {
-		if x.need(need) {
+	for i := range n.Any {
+		ok, known := x.needQuick(&n.Any[i])
+		if !known {
+			ok = x.need(&n.Any[i])
+		}
+		if ok {
 			return true
 		}
 	}
 	return false
 }
 
-func (x *Facts) need(n Need) bool {
+// needQuick answers, without a call (it is inlined), the commonest needs,
+// which read a field; known is false for the others, which need answers.
+func (x *Facts) needQuick(n *Need) (ok, known bool) {
+	switch n.Kind {
+	case NeedOverlay:
+		return x.OverlayOffset >= 0, true
+	case NeedCLR:
+		return x.CLR != nil, true
+	case NeedNoRich:
+		return x.File.Rich == nil, true
+	}
+	return false, false
+}
+
+func (x *Facts) need(n *Need) bool {
 	switch n.Kind {
 	case NeedSection:
 		_, ok := x.Section(n.Value)
 		return ok
 	case NeedDLL:
-		return slices.Contains(x.dlls, n.Value)
+		return x.memo.dllBloom&nameBit(n.Value) != 0 && slices.Contains(x.dlls, n.Value)
 	case NeedOverlay:
 		return x.OverlayOffset >= 0
 	case NeedCLR:
@@ -769,9 +812,9 @@ func (x *Facts) need(n Need) bool {
 	case NeedNoRich:
 		return x.File.Rich == nil
 	case NeedResource:
-		return len(x.Resources(n.Value)) > 0
+		return x.hasResource(n.Value)
 	case NeedHeader:
-		return bytes.Contains(x.Headers, []byte(n.Value))
+		return indexRare(x.Headers, n.Value, rarest(n.Value)) >= 0
 	}
 	return false
 }

@@ -21,8 +21,9 @@ import (
 type Pattern struct {
 	src   string
 	items []patItem
-	// anchor is the first literal byte and its index in items, used to find
-	// candidates quickly; -1 when the pattern starts with no literal.
+	// anchor is the rarest literal byte before the first jump (byteRank)
+	// and its index in items, used to find candidates quickly; -1 when
+	// there is no literal before a jump.
 	anchor    int
 	anchorVal byte
 }
@@ -88,13 +89,14 @@ func CompilePattern(src string) (*Pattern, error) {
 	if len(p.items) == 0 {
 		return nil, fmt.Errorf("detect: empty pattern")
 	}
+	// Anchor on the rarest literal byte before the first jump (up to
+	// there, item i is at offset i of a match).
 	for i, it := range p.items {
 		if it.op == patRel32 || it.op == patRel8 {
 			break // positions after a jump are not fixed
 		}
-		if it.op == patByte {
+		if it.op == patByte && (p.anchor < 0 || byteRank[it.val] < byteRank[p.anchorVal]) {
 			p.anchor, p.anchorVal = i, it.val
-			break
 		}
 	}
 	return p, nil

@@ -174,7 +174,7 @@ func (e *Evidence) UnmarshalText(b []byte) error {
 
 // ev builds an Evidence.
 func ev(kind string, off int64, format string, args ...any) Evidence {
-	return Evidence{Kind: kind, Value: fmt.Sprintf(format, args...), Offset: off}
+	return Evidence{Kind: kind, Value: sprintf(format, args...), Offset: off}
 }
 
 // Finding is what a rule reports: the tool, its version when the file

@@ -23,6 +23,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/filerep/filerep/pe"
@@ -85,6 +86,7 @@ var compilerRules = []Rule{
 	},
 	{
 		ID: "compiler/autoit", Kind: RuleCompiler, Name: "AutoIt", Language: "AutoIt",
+		Needs:    Needs{Any: []Need{needResource("#10"), needOverlay}},
 		Match:    matchAutoIt,
 		Examples: []string{"synthetic:autoit"},
 		Source:   "formats.md §5 AutoIt; DIE format_AutoIt.3",
@@ -332,7 +334,7 @@ func targetFramework(c *CLRFacts) (string, int64) {
 // vcRuntime reports the Visual C++ runtime DLLs imported.
 func vcRuntime(x *Facts) []string {
 	var out []string
-	for _, d := range x.DLLs() {
+	for _, d := range x.dlls {
 		switch {
 		case strings.HasPrefix(d, "vcruntime"), strings.HasPrefix(d, "msvcr") && d != "msvcrt.dll",
 			strings.HasPrefix(d, "msvcp"), strings.HasPrefix(d, "msvcm"), strings.HasPrefix(d, "mfc"):
@@ -447,7 +449,7 @@ func matchPyInstaller(x *Facts) (Finding, bool) {
 	if start < 0 || start >= end {
 		return Finding{}, false
 	}
-	i := bytes.LastIndex(data[start:end], pyiCookieMagic)
+	i := lastIndexRare(data[start:end], pyiCookieMagic)
 	if i < 0 {
 		return Finding{}, false
 	}
@@ -575,12 +577,12 @@ var (
 	}
 )
 
-// borlandEvidence collects the marks Borland/Embarcadero linkers and the
+// borlandEvidenceOf collects the marks Borland/Embarcadero linkers and the
 // VCL leave, with a weight each.
-func borlandEvidence(x *Facts) (int, []Evidence) {
+func borlandEvidenceOf(x *Facts) (int, []Evidence) {
 	score := 0
 	var out []Evidence
-	if i := bytes.Index(x.DOSStub, borlandStub); i >= 0 {
+	if i := index(x.DOSStub, borlandStub); i >= 0 {
 		score++
 		out = append(out, ev("header", 0x40+int64(i), "Borland DOS stub %q", string(borlandStub)))
 	}
@@ -612,7 +614,7 @@ func matchCppBuilder(x *Facts) (Finding, bool) {
 		conf = ConfidenceSure
 		out = append(out, ev("entry-point", x.EntryOffset, "jmp over \"fb:C++HOOK\""))
 	}
-	for _, d := range x.DLLs() {
+	for _, d := range x.dlls {
 		if strings.HasPrefix(d, "cc32") || strings.HasPrefix(d, "cc64") || d == "borlndmm.dll" {
 			conf = max(conf, 80)
 			out = append(out, ev("imports", -1, "%s", d))
@@ -883,7 +885,7 @@ func matchClang(x *Facts) (Finding, bool) {
 		ev("linker", -1, "linker version 14.0 (lld)"),
 	}}
 	var crt []string
-	for _, d := range x.DLLs() {
+	for _, d := range x.dlls {
 		if strings.HasPrefix(d, "vcruntime") || d == "ucrtbase.dll" || strings.HasPrefix(d, "api-ms-win-crt-") ||
 			d == "msvcrt.dll" || strings.HasPrefix(d, "libc++") || strings.HasPrefix(d, "libunwind") {
 			crt = append(crt, d)
@@ -957,7 +959,7 @@ func gccIdents(x *Facts) []gccIdent {
 	if x.gcc != nil {
 		return *x.gcc
 	}
-	out := []gccIdent{}
+	out := make([]gccIdent, 0, 8)
 	defer func() { x.gcc = &out }()
 	for _, off := range x.FindAll(RegionRData, "GCC: (", 8) {
 		text := x.CString(off, 128)
@@ -973,29 +975,35 @@ func gccIdents(x *Facts) []gccIdent {
 // gccVersion picks the most frequent version among the idents (ties go to
 // the first seen) and lists each distinct ident once as evidence.
 func gccVersion(ids []gccIdent) (string, []Evidence) {
-	count := map[string]int{}
-	best := ""
+	best, bestCount := "", 0
 	var out []Evidence
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if id.version != "" {
-			count[id.version]++
-			if best == "" || count[id.version] > count[best] {
-				best = id.version
+	var seen [4]string // the texts in out (a few idents: no map)
+	for i, id := range ids {
+		if v := id.version; v != "" {
+			c := 0 // v's count so far
+			for _, o := range ids[:i+1] {
+				if o.version == v {
+					c++
+				}
+			}
+			if v == best {
+				bestCount = c
+			} else if best == "" || c > bestCount {
+				best, bestCount = v, c
 			}
 		}
-		if !seen[id.text] && len(out) < 4 {
-			seen[id.text] = true
+		if len(out) < 4 && !slices.Contains(seen[:len(out)], id.text) {
+			seen[len(out)] = id.text
 			out = append(out, ev("string", id.off, "%q", id.text))
 		}
 	}
 	return best, out
 }
 
-// gnuNotMinGW reports evidence that a GCC-built image is not a MinGW
+// gnuNotMinGWEvidence reports evidence that a GCC-built image is not a MinGW
 // program: an EFI image (typically converted from ELF), a Cygwin or MSYS
 // runtime, or ELF-only sections.
-func gnuNotMinGW(x *Facts) []Evidence {
+func gnuNotMinGWEvidence(x *Facts) []Evidence {
 	var out []Evidence
 	if x.File.Header.Subsystem.IsEFI() {
 		out = append(out, ev("header", -1, "EFI subsystem %s", x.File.Header.Subsystem))
@@ -1428,7 +1436,7 @@ func tinyNoRuntime(x *Facts) (int, bool) {
 	if code == 0 || code > 4096 || len(x.Imports) == 0 || len(x.Imports) > 10 {
 		return 0, false
 	}
-	for _, d := range x.DLLs() {
+	for _, d := range x.dlls {
 		if runtimeDLL(d) {
 			return 0, false
 		}

@@ -25,18 +25,21 @@ import (
 var installerRules = []Rule{
 	{
 		ID: "installer/nsis", Kind: RuleInstaller, Name: "NSIS",
+		Needs:    Needs{Any: []Need{needOverlay, needSection(".ndata")}},
 		Match:    matchNSIS,
 		Examples: []string{"nsis-installer.exe"},
 		Source:   "formats.md §5 NSIS; nsis Source/exehead/fileform.h; DIE installer_Nullsoft",
 	},
 	{
 		ID: "installer/inno", Kind: RuleInstaller, Name: "Inno Setup",
+		Needs:    Needs{Any: []Need{needHeader("Inno"), needResource("#10")}},
 		Match:    matchInno,
 		Examples: []string{"synthetic:inno"},
 		Source:   "formats.md §5 Inno Setup; innoextract src/loader/offsets.cpp",
 	},
 	{
 		ID: "installer/installshield", Kind: RuleInstaller, Name: "InstallShield",
+		Needs:    Needs{Any: []Need{needOverlay, needSection("_cabinet")}},
 		Match:    matchInstallShield,
 		Examples: []string{"synthetic:installshield"},
 		Source:   "formats.md §5 InstallShield; DIE installer_InstallShield.1",
@@ -307,7 +310,7 @@ func matchInstallShield(x *Facts) (Finding, bool) {
 	var out []Evidence
 	head := x.OverlayHead[:min(len(x.OverlayHead), 1024)]
 	for _, m := range []string{"InstallShield", "ISSetupStream"} {
-		if i := bytes.Index(head, []byte(m)); i >= 0 {
+		if i := index(head, []byte(m)); i >= 0 {
 			out = append(out, ev("overlay", x.OverlayOffset+int64(i), "%q", m))
 		}
 	}
@@ -376,7 +379,7 @@ func matchSquirrel(x *Facts) (Finding, bool) {
 func matchWininst(x *Facts) (Finding, bool) {
 	ov := x.At(x.OverlayOffset, 1<<20)
 	for from := 0; from+12 <= len(ov); {
-		i := bytes.Index(ov[from:], []byte{0x56, 0x34, 0x12})
+		i := index(ov[from:], []byte{0x56, 0x34, 0x12})
 		if i < 0 {
 			break
 		}
@@ -398,7 +401,7 @@ func matchWininst(x *Facts) (Finding, bool) {
 		fd := Finding{Confidence: ConfidenceSure, Evidence: []Evidence{
 			ev("overlay", x.OverlayOffset+int64(at), "wininst tag 0x%08x, config %d bytes, bitmap %d bytes, then a ZIP", binary.LittleEndian.Uint32(ov[at:]), cfgLen, bmpLen),
 		}}
-		if i := bytes.Index(cfg, []byte("target_version=")); i >= 0 {
+		if i := index(cfg, []byte("target_version=")); i >= 0 {
 			v := cfg[i+len("target_version="):]
 			if j := bytes.IndexAny(v, "\r\n\x00"); j >= 0 {
 				v = v[:j]
@@ -424,8 +427,8 @@ func match7zSFX(x *Facts) (Finding, bool) {
 	const cfg, cfgEnd = ";!@Install@!UTF-8!", ";!@InstallEnd@!"
 	if bytes.HasPrefix(head, []byte(cfg)) {
 		fd := Finding{Confidence: 80, Evidence: []Evidence{ev("overlay", x.OverlayOffset, "SFX configuration %q", cfg)}}
-		if i := bytes.Index(head, []byte(cfgEnd)); i >= 0 {
-			if j := bytes.Index(head[i:], sevenZipSig); j >= 0 && j < len(cfgEnd)+8 {
+		if i := index(head, []byte(cfgEnd)); i >= 0 {
+			if j := index(head[i:], sevenZipSig); j >= 0 && j < len(cfgEnd)+8 {
 				fd.Confidence = ConfidenceSure
 				fd.Evidence = append(fd.Evidence, ev("overlay", x.OverlayOffset+int64(i+j), "7z archive signature"))
 			}

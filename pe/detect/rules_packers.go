@@ -17,9 +17,9 @@ package detect
 // with a compressed resource is not packed.
 
 import (
-	"bytes"
 	"encoding/binary"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/filerep/filerep/pe"
@@ -66,6 +66,8 @@ var packerRules = []Rule{
 	},
 	{
 		ID: "packer/nspack", Kind: RulePacker, Name: "NsPack",
+		Needs: Needs{Any: []Need{needSection("nsp0"), needSection("nsp1"), needSection("nsp2"),
+			needSection(".nsp0"), needSection(".nsp1"), needSection(".nsp2")}},
 		Match:    matchSectionsOrEntry([]string{"nsp0", "nsp1", "nsp2", ".nsp0", ".nsp1", ".nsp2"}, nil, ""),
 		Examples: []string{"synthetic:nspack"},
 		Source:   "formats.md §6 (nsp0/1/2, .nsp*); DIE packer_NsPack.2",
@@ -90,6 +92,7 @@ var packerRules = []Rule{
 	},
 	{
 		ID: "packer/enigma", Kind: RulePacker, Name: "Enigma Protector",
+		Needs:    Needs{Any: []Need{needSection(".enigma1"), needSection(".enigma2")}},
 		Match:    matchSectionsOrEntry([]string{".enigma1", ".enigma2"}, nil, ""),
 		Examples: []string{"synthetic:enigma"},
 		Source:   "formats.md §6 (.enigma1/.enigma2)",
@@ -108,6 +111,7 @@ var packerRules = []Rule{
 	},
 	{
 		ID: "packer/kkrunchy", Kind: RulePacker, Name: "kkrunchy",
+		Needs:    Needs{Any: []Need{needSection("kkrunchy"), needHeader("farbrausch")}},
 		Match:    matchKkrunchy,
 		Examples: []string{"synthetic:kkrunchy"},
 		Source:   "formats.md §6 (kkrunchy section, \"farbrausch\" in the header)",
@@ -127,6 +131,9 @@ func sectionEvidence(s *SectionFact) Evidence {
 
 // namedSections returns evidence for the sections with these names.
 func namedSections(x *Facts, names ...string) []Evidence {
+	if !slices.ContainsFunc(names, x.mayHaveSection) {
+		return nil
+	}
 	var out []Evidence
 	for i := range x.Sections {
 		s := &x.Sections[i]
@@ -205,7 +212,7 @@ func matchUPX(x *Facts) (Finding, bool) {
 	var names []string
 	for i := range x.Sections {
 		n := x.Sections[i].Name
-		if l := strings.ToLower(n); strings.HasPrefix(l, "upx") || strings.HasPrefix(l, ".upx") {
+		if hasPrefixFold(n, "upx") || hasPrefixFold(n, ".upx") {
 			names = append(names, n)
 		}
 	}
@@ -213,7 +220,7 @@ func matchUPX(x *Facts) (Finding, bool) {
 	if len(fd.Evidence) > 0 {
 		fd.Confidence = 75
 	}
-	if i := bytes.Index(x.Headers, []byte("UPX!")); i >= 0 {
+	if i := index(x.Headers, []byte("UPX!")); i >= 0 {
 		if ver, format, method, level, sumOK, ok := upxHeader(x.Headers, i); ok {
 			m := upxMethods[method]
 			if m == "" {
@@ -260,7 +267,7 @@ func matchPECompact(x *Facts) (Finding, bool) {
 	if len(fd.Evidence) > 0 {
 		fd.Confidence = ConfidenceHigh
 	}
-	if i := bytes.Index(x.Headers, []byte("PEC2XO")); i >= 0 {
+	if i := index(x.Headers, []byte("PEC2XO")); i >= 0 {
 		fd.Confidence = ConfidenceHigh
 		fd.Evidence = append(fd.Evidence, ev("header", int64(i), "\"PEC2XO\""))
 	}
@@ -268,7 +275,7 @@ func matchPECompact(x *Facts) (Finding, bool) {
 		s := &x.Sections[x.EntrySection]
 		rel := int(x.EntryOffset - s.RawOffset)
 		win := s.Data[rel:min(len(s.Data), rel+512)]
-		if i := bytes.Index(win, []byte("PECompact2")); i >= 0 {
+		if i := index(win, []byte("PECompact2")); i >= 0 {
 			fd.Confidence = ConfidenceSure
 			fd.Version = "2"
 			fd.Evidence = append(fd.Evidence, ev("entry-point", x.EntryOffset+int64(i), "\"PECompact2\" after the entry code"))
@@ -297,7 +304,7 @@ func matchFSG(x *Facts) (Finding, bool) {
 		if x.MatchEntry(e.p) {
 			fd := Finding{Version: e.version, Confidence: ConfidenceHigh,
 				Evidence: []Evidence{ev("entry-point", x.EntryOffset, "FSG %s entry code", e.version)}}
-			if i := bytes.Index(x.Headers, []byte("FSG!")); i >= 0 {
+			if i := index(x.Headers, []byte("FSG!")); i >= 0 {
 				fd.Confidence = ConfidenceSure
 				fd.Evidence = append(fd.Evidence, ev("header", int64(i), "\"FSG!\""))
 			}
@@ -333,7 +340,7 @@ func obsidiumEntry(ep []byte) bool {
 		return false
 	}
 	win := ep[i+5 : min(len(ep), i+5+int(rel)+8)]
-	return bytes.Contains(win, []byte{0x8B, 0x54, 0x24, 0x0C})
+	return index(win, []byte{0x8B, 0x54, 0x24, 0x0C}) >= 0
 }
 
 func matchObsidium(x *Facts) (Finding, bool) {
@@ -394,7 +401,7 @@ func matchVMProtect(x *Facts) (Finding, bool) {
 
 func matchKkrunchy(x *Facts) (Finding, bool) {
 	out := namedSections(x, "kkrunchy")
-	if i := bytes.Index(x.Headers[:min(len(x.Headers), 0x200)], []byte("farbrausch")); i >= 0 {
+	if i := index(x.Headers[:min(len(x.Headers), 0x200)], []byte("farbrausch")); i >= 0 {
 		out = append(out, ev("header", int64(i), "\"farbrausch\""))
 	}
 	return Finding{Confidence: ConfidenceHigh, Evidence: out}, len(out) > 0
@@ -497,7 +504,39 @@ func genericSignals(x *Facts) (entropy []Evidence, structural []Evidence) {
 	return entropy, structural
 }
 
+// mayHaveStructuralSignal reports whether genericSignals can find a
+// structural signal: false when the entry point is in the first code
+// section and not writable, no executable section lacks raw data and the
+// import table is not small. The generic rule needs at least one, so most
+// files are answered here, without building the evidence.
+func mayHaveStructuralSignal(x *Facts) bool {
+	if n := len(x.Imports); n > 0 && n <= maxLoaderImport {
+		return true
+	}
+	firstCode := -1
+	for i := range x.Sections {
+		s := &x.Sections[i]
+		if s.Executable() && s.Name != ".textbss" {
+			if firstCode < 0 {
+				firstCode = i
+			}
+			if s.RawSize == 0 && s.VirtualSize >= emptyCodeVirt {
+				return true
+			}
+		}
+	}
+	if x.EntrySection >= 0 {
+		if firstCode >= 0 && x.EntrySection != firstCode || x.Sections[x.EntrySection].Writable() {
+			return true
+		}
+	}
+	return false
+}
+
 func matchGenericPacker(x *Facts) (Finding, bool) {
+	if !mayHaveStructuralSignal(x) {
+		return Finding{}, false
+	}
 	entropy, structural := genericSignals(x)
 	if !(len(entropy) > 0 && len(structural) >= 1) && len(structural) < 3 {
 		return Finding{}, false
