@@ -14,9 +14,34 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// dotnetLangs are the source languages of .NET assemblies: for them ".NET"
+// dotnetSourceLangs are the source languages of .NET assemblies: for them ".NET"
 // (the language unknown) is a miss, not a wrong name.
-var dotnetLangs = map[string]bool{"C#": true, "Visual Basic .NET": true, "F#": true, "C++/CLI": true}
+var dotnetSourceLangs = map[string]bool{"C#": true, "Visual Basic .NET": true, "F#": true, "C++/CLI": true}
+
+// corpusEntry is one line of testdata/corpus.tsv.
+type corpusEntry struct{ path, lang, how string }
+
+// readCorpus reads testdata/corpus.tsv (path, expected code language, how
+// the toolchain is known).
+func readCorpus(tb testing.TB) []corpusEntry {
+	tb.Helper()
+	fh, err := os.Open(filepath.Join("testdata", "corpus.tsv"))
+	require.NoError(tb, err)
+	defer fh.Close()
+	var out []corpusEntry
+	sc := bufio.NewScanner(fh)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		cols := strings.Split(line, "\t")
+		require.Len(tb, cols, 3, line)
+		out = append(out, corpusEntry{cols[0], cols[1], cols[2]})
+	}
+	require.NoError(tb, sc.Err())
+	return out
+}
 
 // TestRealCorpus runs the default rules over real PE files that are not in
 // the repository (testdata/corpus.tsv lists them with the code language
@@ -25,20 +50,10 @@ var dotnetLangs = map[string]bool{"C#": true, "Visual Basic .NET": true, "F#": t
 // language, no unpacked file called packed, and at least 97% of the files
 // with code named.
 func TestRealCorpus(t *testing.T) {
-	fh, err := os.Open(filepath.Join("testdata", "corpus.tsv"))
-	require.NoError(t, err)
-	defer fh.Close()
 	total, right := 0, 0
 	var misses []string
-	sc := bufio.NewScanner(fh)
-	for sc.Scan() {
-		line := sc.Text()
-		if line == "" || strings.HasPrefix(line, "#") {
-			continue
-		}
-		cols := strings.Split(line, "\t")
-		require.Len(t, cols, 3, line)
-		path, wantLang := cols[0], cols[1]
+	for _, e := range readCorpus(t) {
+		path, wantLang := e.path, e.lang
 		b, err := os.ReadFile(path)
 		if err != nil {
 			continue
@@ -56,7 +71,7 @@ func TestRealCorpus(t *testing.T) {
 		switch {
 		case d.CodeLanguage == wantLang:
 			right++
-		case d.CodeLanguage == Unknown, d.CodeLanguage == ".NET" && dotnetLangs[wantLang]:
+		case d.CodeLanguage == Unknown, d.CodeLanguage == ".NET" && dotnetSourceLangs[wantLang]:
 			// ".NET" for a C# assembly is the language left unknown, as
 			// the rules must when the metadata shows no compiler's names.
 			misses = append(misses, path)
@@ -64,7 +79,6 @@ func TestRealCorpus(t *testing.T) {
 			t.Errorf("%s: wrong code language %q, want %q", path, d.CodeLanguage, wantLang)
 		}
 	}
-	require.NoError(t, sc.Err())
 	if total == 0 {
 		t.Skip("none of the corpus files is on this machine")
 	}

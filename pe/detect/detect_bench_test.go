@@ -82,3 +82,45 @@ func BenchmarkDetect(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkParseAndDetectCorpus is the same measurement on the real files
+// of testdata/corpus.tsv that are on this machine (bench/realpe-lang.sh
+// fetches them; the benchmark skips without them). The committed samples
+// are test binaries of a few KB, where Detect's fixed cost per file weighs
+// most; real files are what a scan meets.
+//
+//	go test ./pe/detect/ -run '^$' -bench ParseAndDetectCorpus -benchtime 1x
+func BenchmarkParseAndDetectCorpus(b *testing.B) {
+	var paths []string
+	for _, e := range readCorpus(b) {
+		if st, err := os.Stat(e.path); err == nil && st.Size() <= 64<<20 {
+			paths = append(paths, e.path)
+		}
+	}
+	if len(paths) < 100 {
+		b.Skipf("only %d corpus.tsv files on this machine", len(paths))
+	}
+	var parseT, detectT time.Duration
+	var total int64
+	for b.Loop() {
+		for _, p := range paths {
+			b.StopTimer()
+			s, err := os.ReadFile(p)
+			b.StartTimer()
+			if err != nil {
+				continue
+			}
+			total += int64(len(s))
+			t0 := time.Now()
+			f, _ := pe.Parse(context.Background(), s)
+			parseT += time.Since(t0)
+			if f != nil {
+				t1 := time.Now()
+				runDefault(f)
+				detectT += time.Since(t1)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(paths)), "files")
+	b.ReportMetric(100*float64(detectT)/float64(parseT), "detect-%")
+}

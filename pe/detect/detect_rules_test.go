@@ -313,11 +313,13 @@ var synthetic = map[string]func() []byte{
 	// and mkRtsInfoPair("GHC version", ProjectVersion), rts/RtsFlags.c the
 	// usage line "Usage: <prog> <args> [+RTS <rtsopts> | -RTS <args>] ...".
 	// GHC links with GNU ld against the MinGW-w64 runtime, whose GCC idents
-	// come along.
+	// come along, and statically links its runtime and base library (more
+	// than a MiB of code in a hello world; 300 KiB here).
 	"ghc": func() []byte {
 		p := newSynth()
 		p.is64 = true
 		p.linker = [2]byte{2, 40}
+		p.sections[0].data = code(append(make([]byte, 300<<10), 0xc3)...)
 		p.sections = append(p.sections, rdata(
 			"GCC: (GNU) 13.2.0", "Usage: <prog> <args> [+RTS <rtsopts> | -RTS <args>] ... --RTS <args>",
 			" [(\"GHC RTS\", \"YES\")", "GHC version", "9.4.8", "Mingw-w64 runtime failure:"))

@@ -33,6 +33,8 @@ type dotnetMark struct {
 	prefix, exact bool
 	// source says who generates the name (shown in the evidence).
 	source string
+	// langIdx is lang's index in dotnetLangs. Set by init.
+	langIdx int
 	// special: sub holds '<', '>' or '$'. A generated name holds '<' or
 	// '$' (">b__" comes after "<Method"); the attribute names hold none.
 	// Set by init.
@@ -118,9 +120,34 @@ var dotnetRefWeights = []struct {
 }
 
 func init() {
+	if len(dotnetMarks) > 64 {
+		panic("detect: more dotnetMarks than dotnetLanguage's seen array holds")
+	}
 	for i := range dotnetMarks {
 		dotnetMarks[i].special = strings.ContainsAny(dotnetMarks[i].sub, "<>$")
+		dotnetMarks[i].langIdx = langIndex(dotnetMarks[i].lang)
 	}
+}
+
+// dotnetLangs are the languages scored, in the order ties are read.
+var dotnetLangs = [...]string{langCSharp, langVBNet, langFSharp, langCppCLI}
+
+// langIndex is lang's place in dotnetLangs, -1 for another.
+func langIndex(lang string) int {
+	for i, l := range dotnetLangs {
+		if l == lang {
+			return i
+		}
+	}
+	return -1
+}
+
+// dotnetHit is one generated name found, kept unformatted: evidence text
+// is only made for the language that wins.
+type dotnetHit struct {
+	mark int   // index in dotnetMarks
+	off  int64 // file offset of the name
+	name []byte
 }
 
 // dotnetLang is what the metadata says of the source language.
@@ -128,8 +155,33 @@ type dotnetLang struct {
 	lang     string // "" when no language leads
 	score    int    // the winner's score
 	evidence []Evidence
-	marks    map[string]int        // score per language
-	byLang   map[string][]Evidence // evidence per language
+	marks    [len(dotnetLangs)]int         // score per language
+	hits     [len(dotnetLangs)][]dotnetHit // at most 4 names per language
+	refs     [len(dotnetLangs)][]string    // runtime references per language
+	fallback []Evidence                    // csharpFamily's evidence
+}
+
+// evidenceOf formats the evidence for lang.
+func (l *dotnetLang) evidenceOf(lang string) []Evidence {
+	i := langIndex(lang)
+	if i < 0 {
+		return nil
+	}
+	if l.fallback != nil && lang == langCSharp {
+		return l.fallback
+	}
+	var out []Evidence
+	for _, h := range l.hits[i] {
+		shown := string(h.name)
+		if len(shown) > 64 {
+			shown = shown[:64] + "…"
+		}
+		out = append(out, ev("clr", h.off, "#Strings %q (%s)", shown, dotnetMarks[h.mark].source))
+	}
+	for _, r := range l.refs[i] {
+		out = append(out, ev("clr", -1, "assembly reference %s", r))
+	}
+	return out
 }
 
 // maxStringsScan bounds the #Strings bytes scanned for marks.
@@ -148,13 +200,12 @@ func (c *CLRFacts) language() *dotnetLang {
 // patterns in the #Strings heap and by its runtime references; the one
 // with the highest score wins, and a tie leaves the language unknown.
 func dotnetLanguage(c *CLRFacts) *dotnetLang {
-	evs := map[string][]Evidence{}
-	out := &dotnetLang{marks: map[string]int{}, byLang: evs}
+	out := &dotnetLang{}
 	heap, heapOff := stringsHeap(c.Metadata)
 	if len(heap) > maxStringsScan {
 		heap = heap[:maxStringsScan]
 	}
-	seen := make([]bool, len(dotnetMarks))
+	var seen [64]bool
 	for start := 0; start < len(heap); {
 		end := bytes.IndexByte(heap[start:], 0)
 		if end < 0 {
@@ -185,13 +236,10 @@ func dotnetLanguage(c *CLRFacts) *dotnetLang {
 					continue
 				}
 				seen[i] = true
-				out.marks[m.lang]++
-				if len(evs[m.lang]) < 4 {
-					shown := string(name)
-					if len(shown) > 64 {
-						shown = shown[:64] + "…"
-					}
-					evs[m.lang] = append(evs[m.lang], ev("clr", c.MetaOffset+int64(heapOff+start), "#Strings %q (%s)", shown, m.source))
+				li := m.langIdx
+				out.marks[li]++
+				if len(out.hits[li]) < 4 {
+					out.hits[li] = append(out.hits[li], dotnetHit{mark: i, off: c.MetaOffset + int64(heapOff+start), name: name})
 				}
 			}
 		}
@@ -199,13 +247,14 @@ func dotnetLanguage(c *CLRFacts) *dotnetLang {
 	}
 	for _, w := range dotnetRefWeights {
 		if c.HasRef(w.ref) {
-			out.marks[w.lang] += w.weight
-			evs[w.lang] = append(evs[w.lang], ev("clr", -1, "assembly reference %s", w.ref))
+			li := langIndex(w.lang)
+			out.marks[li] += w.weight
+			out.refs[li] = append(out.refs[li], w.ref)
 		}
 	}
 	best, tie := 0, false
-	for _, l := range []string{langCSharp, langVBNet, langFSharp, langCppCLI} {
-		switch s := out.marks[l]; {
+	for i, l := range dotnetLangs {
+		switch s := out.marks[i]; {
 		case s > best:
 			best, tie, out.lang = s, false, l
 		case s == best && s > 0:
@@ -221,7 +270,7 @@ func dotnetLanguage(c *CLRFacts) *dotnetLang {
 		return out
 	}
 	out.score = best
-	out.evidence = evs[out.lang]
+	out.evidence = out.evidenceOf(out.lang)
 	return out
 }
 
@@ -250,8 +299,8 @@ func csharpFamily(out *dotnetLang, heap []byte, heapOff int64) {
 		return
 	}
 	out.lang = langCSharp
-	out.byLang[langCSharp] = evs
-	out.evidence = append(evs, ev("clr", -1, "no Microsoft.VisualBasic reference or embedded runtime, which every VB build has"))
+	out.fallback = append(evs, ev("clr", -1, "no Microsoft.VisualBasic reference or embedded runtime, which every VB build has"))
+	out.evidence = out.fallback
 }
 
 // langConfidence turns a language score into a confidence; 0 is the
@@ -308,7 +357,11 @@ func stringsHeap(md []byte) ([]byte, int) {
 // (a reference alone does not count).
 func (c *CLRFacts) hasMark(lang string) bool {
 	l := c.language()
-	n := l.marks[lang]
+	i := langIndex(lang)
+	if i < 0 {
+		return false
+	}
+	n := l.marks[i]
 	for _, w := range dotnetRefWeights {
 		if w.lang == lang && c.HasRef(w.ref) {
 			n -= w.weight

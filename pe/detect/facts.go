@@ -143,7 +143,8 @@ type CLRFacts struct {
 	Metadata     []byte   // the metadata bytes present in the file (at most 16 MiB)
 	MetaOffset   int64    // file offset of Metadata
 
-	lang *dotnetLang // the source language, computed on first use
+	lang  *dotnetLang // the source language, computed on first use
+	mixed int8        // mixedNative: 0 not yet asked, 1 no, 2 yes
 }
 
 // HasRef reports whether the assembly references name (case-insensitive).

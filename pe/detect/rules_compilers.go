@@ -306,6 +306,13 @@ func goPclntab(x *Facts) ([]Evidence, bool) {
 	return nil, false
 }
 
+// goBuilt reports whether Go build info was read: the file is Go for
+// sure, and the conflict table drops every other compiler's finding
+// (compiler/go row), so the rules that search the data for other
+// toolchains' texts skip it. A Go binary's data is large, and those
+// searches were most of Detect's time on the Go samples.
+func goBuilt(x *Facts) bool { return x.Go != nil && x.Go.GoVersion != "" }
+
 // ---- .NET ----
 
 // clrEvidence describes the CLR header and metadata.
@@ -350,13 +357,15 @@ func vcRuntime(x *Facts) []string {
 // import, which is what MSVC's /clr makes.
 func mixedNative(x *Facts) bool {
 	c := x.CLR
-	if c.HeaderOffset < 0 || c.ILOnly {
-		return false
+	if c.mixed == 0 {
+		c.mixed = 1
+		if c.HeaderOffset >= 0 && !c.ILOnly {
+			if _, ok := msvcFromRich(x); ok || len(vcRuntime(x)) > 0 {
+				c.mixed = 2
+			}
+		}
 	}
-	if _, ok := msvcFromRich(x); ok {
-		return true
-	}
-	return len(vcRuntime(x)) > 0
+	return c.mixed == 2
 }
 
 // matchCppCLI names C++/CLI from mixed-mode native code or, for /clr:pure
@@ -381,7 +390,7 @@ func matchCppCLI(x *Facts) (Finding, bool) {
 	}
 	if c.hasMark(langCppCLI) {
 		fd.Confidence = ConfidenceHigh
-		fd.Evidence = append(fd.Evidence, c.language().byLang[langCppCLI]...)
+		fd.Evidence = append(fd.Evidence, c.language().evidenceOf(langCppCLI)...)
 	}
 	return fd, true
 }
@@ -667,6 +676,9 @@ func matchDelphi(x *Facts) (Finding, bool) {
 // ---- Free Pascal ----
 
 func matchFPC(x *Facts) (Finding, bool) {
+	if goBuilt(x) {
+		return Finding{}, false
+	}
 	if len(gccIdents(x)) > 0 {
 		return Finding{}, false // built by GCC
 	}
@@ -730,6 +742,9 @@ func matchPureBasic(x *Facts) (Finding, bool) {
 // ---- Rust ----
 
 func matchRust(x *Facts) (Finding, bool) {
+	if goBuilt(x) {
+		return Finding{}, false
+	}
 	var fd Finding
 	if off := x.FindString(RegionRData, "/rustc/"); off >= 0 {
 		// rustup's builds: "/rustc/<commit>/library/…"
@@ -766,6 +781,9 @@ func matchRust(x *Facts) (Finding, bool) {
 // ---- Nim ----
 
 func matchNim(x *Facts) (Finding, bool) {
+	if goBuilt(x) {
+		return Finding{}, false
+	}
 	var out []Evidence
 	for i, s := range []string{"fatal.nim", "io.nim", "system.nim"} {
 		if off := x.FindString(RegionRData, s); off >= 0 {
@@ -789,14 +807,32 @@ func matchNim(x *Facts) (Finding, bool) {
 // carries it.
 const ghcRTSInfo = `[("GHC RTS", "YES")`
 
+// ghcMinCode is less code than any GHC program has: GHC links its runtime
+// and the base library statically, so even a hello world carries more than
+// a MiB of machine code. Smaller images are not searched (the search is
+// the rule's whole cost).
+const ghcMinCode = 256 << 10
+
 func matchGHC(x *Facts) (Finding, bool) {
-	off := x.FindString(RegionData, ghcRTSInfo)
+	if goBuilt(x) {
+		return Finding{}, false
+	}
+	code := 0
+	for i := range x.Sections {
+		if x.Sections[i].Executable() {
+			code += len(x.Sections[i].Data)
+		}
+	}
+	if code < ghcMinCode {
+		return Finding{}, false
+	}
+	off := x.FindString(RegionRData, ghcRTSInfo)
 	if off < 0 {
 		return Finding{}, false
 	}
 	fd := Finding{Confidence: ConfidenceMedium, Evidence: []Evidence{ev("string", off, "%q (GHC runtime --info table)", ghcRTSInfo)}}
 	for _, s := range []string{"[+RTS <rtsopts> | -RTS <args>]", "GHCRTS"} {
-		if o := x.FindString(RegionData, s); o >= 0 {
+		if o := x.FindString(RegionRData, s); o >= 0 {
 			fd.Confidence = ConfidenceHigh
 			fd.Evidence = append(fd.Evidence, ev("string", o, "%q (GHC runtime options)", s))
 			break
@@ -804,7 +840,7 @@ func matchGHC(x *Facts) (Finding, bool) {
 	}
 	// mkRtsInfoPair("GHC version", ProjectVersion): the two literals sit
 	// next to each other in the runtime's read-only data.
-	if o := x.FindString(RegionData, "GHC version\x00"); o >= 0 {
+	if o := x.FindString(RegionRData, "GHC version\x00"); o >= 0 {
 		next := o + int64(len("GHC version"))
 		for k := 0; k < 16 && len(x.At(next, 1)) == 1 && x.At(next, 1)[0] == 0; k++ {
 			next++
@@ -833,9 +869,10 @@ func lldStub(x *Facts) bool {
 var zigPanics = []string{"@memcpy arguments have non-equal lengths", "@memcpy arguments alias"}
 
 func matchZig(x *Facts) (Finding, bool) {
-	lld := lldStub(x)
-	if !lld && x.FindString(RegionData, zigPanics[1]) < 0 {
-		return Finding{}, false // one search for the images most likely not Zig
+	// Zig links Windows images with its built-in lld, which writes its own
+	// DOS header; without it there is nothing to search for.
+	if !lldStub(x) {
+		return Finding{}, false
 	}
 	var evs []Evidence
 	off := x.FindString(RegionData, utf16z("ZIG_DEBUG_COLOR"))
@@ -850,18 +887,17 @@ func matchZig(x *Facts) (Finding, bool) {
 			evs = append(evs, ev("string", o, "%q (Zig safety check)", p))
 		}
 	}
-	switch {
-	case len(evs) == 0:
+	if len(evs) == 0 {
 		return Finding{}, false
-	case lld:
-		evs = append([]Evidence{ev("header", 0, "lld DOS header (e_lfanew 0x78)")}, evs...)
-	case len(evs) < 2:
-		return Finding{}, false // without lld's header, two of the marks
 	}
+	evs = append([]Evidence{ev("header", 0, "lld DOS header (e_lfanew 0x78)")}, evs...)
 	return Finding{Confidence: ConfidenceHigh, Evidence: evs}, true
 }
 
 func matchClang(x *Facts) (Finding, bool) {
+	if goBuilt(x) {
+		return Finding{}, false
+	}
 	if !lldStub(x) {
 		if len(gccIdents(x)) > 0 {
 			return Finding{}, false // built by GCC
@@ -924,6 +960,9 @@ func matchClang(x *Facts) (Finding, bool) {
 // ---- D ----
 
 func matchD(x *Facts) (Finding, bool) {
+	if goBuilt(x) {
+		return Finding{}, false
+	}
 	if maj, _ := x.LinkerVersion(); maj == 2 && x.File.Rich == nil {
 		return Finding{}, false // GNU ld: gdc is rare; leave it to the GCC rules
 	}
@@ -1031,6 +1070,9 @@ func gnuNotMinGWEvidence(x *Facts) []Evidence {
 var mingwMarkers = []string{"Mingw-w64 runtime failure", "Mingw runtime failure", "-LIBGCCW32-EH-", "mingw_", "MinGW"}
 
 func matchMinGW(x *Facts) (Finding, bool) {
+	if goBuilt(x) {
+		return Finding{}, false
+	}
 	if len(gnuNotMinGW(x)) > 0 {
 		return Finding{}, false
 	}
@@ -1072,6 +1114,9 @@ func matchMinGW(x *Facts) (Finding, bool) {
 }
 
 func matchGCC(x *Facts) (Finding, bool) {
+	if goBuilt(x) {
+		return Finding{}, false
+	}
 	not := gnuNotMinGW(x)
 	if len(not) == 0 {
 		return Finding{}, false
