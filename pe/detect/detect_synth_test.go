@@ -38,6 +38,7 @@ type synthCLR struct {
 	version string
 	refs    []string
 	names   []string // more #Strings entries (type and member names)
+	methods int      // MethodDef rows (zero-filled, 14 bytes each)
 }
 
 // synthImport is one imported DLL.
@@ -508,13 +509,24 @@ func buildCLR(c *synthCLR, rva uint32) []byte {
 		strs = append(append(strs, n...), 0)
 	}
 	strs = append(strs, make([]byte, alignUp(len(strs), 4)-len(strs))...)
-	// #~: header (24 bytes), one row count, AssemblyRef rows (20 bytes).
-	tbl := make([]byte, 24+4+20*len(c.refs))
+	// #~: header (24 bytes), the row counts of the present tables, then
+	// their rows in table order: MethodDef (0x06, 14 bytes a row with
+	// 2-byte indexes) when methods > 0, AssemblyRef (0x23, 20 bytes).
+	counts := 1
+	valid := uint64(1) << 0x23
+	if c.methods > 0 {
+		counts, valid = 2, valid|1<<0x06
+	}
+	rows := 24 + 4*counts
+	tbl := make([]byte, rows+14*c.methods+20*len(c.refs))
 	tbl[4] = 2 // major version
-	le64(tbl, 8, 1<<0x23)
-	le32(tbl, 24, uint32(len(c.refs)))
+	le64(tbl, 8, valid)
+	if c.methods > 0 {
+		le32(tbl, 24, uint32(c.methods))
+	}
+	le32(tbl, rows-4, uint32(len(c.refs)))
 	for i := range c.refs {
-		row := 28 + 20*i
+		row := rows + 14*c.methods + 20*i
 		le16(tbl, row, 4)
 		le16(tbl, row+14, nameIdx[i])
 	}

@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 	"strings"
 )
 
@@ -266,7 +267,11 @@ func dotnetLanguage(c *CLRFacts) *dotnetLang {
 		return out
 	}
 	if best == 0 {
-		csharpFamily(out, heap, c.MetaOffset+int64(heapOff))
+		// An assembly without methods (resource satellites, facades,
+		// enum-only libraries) has no code in any language.
+		if methodCount(c.Metadata) != 0 {
+			csharpFamily(out, heap, c.MetaOffset+int64(heapOff))
+		}
 		return out
 	}
 	out.score = best
@@ -322,7 +327,12 @@ func langConfidence(score int) Confidence {
 // the stream count, then per stream its offset and size from the root and
 // a NUL-terminated name padded to 4 bytes). It returns the heap bytes
 // present and their offset in md; nil when the root is malformed.
-func stringsHeap(md []byte) ([]byte, int) {
+func stringsHeap(md []byte) ([]byte, int) { return metadataStream(md, "#Strings") }
+
+// metadataStream returns the bytes of the named stream of a metadata root
+// and their offset in md; nil when the root is malformed or the stream is
+// absent.
+func metadataStream(md []byte, want string) ([]byte, int) {
 	le := binary.LittleEndian
 	if len(md) < 20 || le.Uint32(md) != 0x424A5342 {
 		return nil, 0
@@ -341,7 +351,7 @@ func stringsHeap(md []byte) ([]byte, int) {
 		if z < 0 {
 			return nil, 0
 		}
-		if string(name[:z]) == "#Strings" {
+		if string(name[:z]) == want {
 			if off >= int64(len(md)) {
 				return nil, 0
 			}
@@ -351,6 +361,31 @@ func stringsHeap(md []byte) ([]byte, int) {
 		p += 8 + (z+4)&^3
 	}
 	return nil, 0
+}
+
+// methodCount reads the MethodDef row count from the tables stream
+// (ECMA-335 §II.24.2.6: after 8 bytes of header, the Valid bit vector of
+// present tables at offset 8, then one 4-byte row count per present
+// table from offset 24; MethodDef is table 0x06). It returns -1 when the
+// stream is missing or malformed.
+func methodCount(md []byte) int {
+	t, _ := metadataStream(md, "#~")
+	if t == nil {
+		t, _ = metadataStream(md, "#-") // the uncompressed form
+	}
+	if len(t) < 24 {
+		return -1
+	}
+	valid := binary.LittleEndian.Uint64(t[8:])
+	const methodDef = 6
+	if valid&(1<<methodDef) == 0 {
+		return 0
+	}
+	at := 24 + 4*bits.OnesCount64(valid&(1<<methodDef-1))
+	if at+4 > len(t) {
+		return -1
+	}
+	return int(binary.LittleEndian.Uint32(t[at:]))
 }
 
 // hasMark reports whether the metadata carries a generated name of lang

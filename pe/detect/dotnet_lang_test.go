@@ -12,9 +12,9 @@ import (
 )
 
 // metadataWith returns a metadata root whose #Strings heap holds refs and
-// names, as synthCLR lays it out.
+// names, with two methods, as synthCLR lays it out.
 func metadataWith(refs, names []string) []byte {
-	return buildCLR(&synthCLR{flags: 1, version: "v4.0.30319", refs: refs, names: names}, 0)[72:]
+	return buildCLR(&synthCLR{flags: 1, version: "v4.0.30319", refs: refs, names: names, methods: 2}, 0)[72:]
 }
 
 // TestDotNetLanguageFromNames checks the language each compiler's
@@ -72,6 +72,19 @@ func TestDotNetLanguageFromNames(t *testing.T) {
 	}
 }
 
+// TestMethodCount reads the MethodDef row count: an assembly without
+// methods (a resource satellite) gets no fallback language.
+func TestMethodCount(t *testing.T) {
+	assert.Equal(t, 2, methodCount(metadataWith([]string{"mscorlib"}, nil)))
+	none := buildCLR(&synthCLR{flags: 1, version: "v4.0.30319", refs: []string{"mscorlib"},
+		names: []string{"RuntimeCompatibilityAttribute"}}, 0)[72:]
+	assert.Equal(t, 0, methodCount(none))
+	c := &CLRFacts{Refs: []string{"mscorlib"}, Metadata: none}
+	assert.Empty(t, c.language().lang, "no methods: no code to have a language")
+	assert.Equal(t, -1, methodCount([]byte("BSJB")))
+	assert.Equal(t, -1, methodCount(nil))
+}
+
 // TestStringsHeapHostile feeds malformed metadata roots: every one gives
 // no heap, never a panic or an out-of-range slice.
 func TestStringsHeapHostile(t *testing.T) {
@@ -110,6 +123,7 @@ func TestStringsHeapHostile(t *testing.T) {
 				}
 				c := &CLRFacts{Metadata: md}
 				_ = c.language()
+				_ = methodCount(md)
 			})
 		})
 	}
@@ -187,6 +201,7 @@ func FuzzDotNetLanguage(f *testing.F) {
 		if h != nil && (o < 0 || o+len(h) > len(md)) {
 			t.Fatalf("heap [%d:+%d] outside %d bytes", o, len(h), len(md))
 		}
+		_ = methodCount(md)
 		c := &CLRFacts{Metadata: md}
 		l := c.language()
 		if l.lang != "" && l.score <= 0 {
