@@ -2,9 +2,10 @@ package filerep
 
 import (
 	"bytes"
-	"encoding/json"
-	"errors"
+	"fmt"
 	"strings"
+
+	"github.com/filerep/filerep/pe/rsrc"
 )
 
 // This file holds the report's shapes of what package pe and its
@@ -108,33 +109,15 @@ func (s VersionStrings) Get(key string) (string, bool) {
 	return "", false
 }
 
-// MarshalJSON writes s as a JSON object in file order.
+// MarshalJSON writes s as a JSON object in file order, exactly as
+// rsrc.Strings does (the first of repeated keys; keys and values escaped
+// by json.Marshal: the contract's bytes).
 func (s VersionStrings) MarshalJSON() ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteByte('{')
-	seen := make(map[string]struct{}, len(s))
-	for _, p := range s {
-		if _, dup := seen[p.Key]; dup {
-			continue
-		}
-		seen[p.Key] = struct{}{}
-		if len(seen) > 1 {
-			buf.WriteByte(',')
-		}
-		k, err := json.Marshal(p.Key) // json.Marshal escapes HTML: the contract's bytes
-		if err != nil {
-			return nil, err
-		}
-		v, err := json.Marshal(p.Value)
-		if err != nil {
-			return nil, err
-		}
-		buf.Write(k)
-		buf.WriteByte(':')
-		buf.Write(v)
+	r := make(rsrc.Strings, len(s))
+	for i, p := range s {
+		r[i] = rsrc.StringPair(p)
 	}
-	buf.WriteByte('}')
-	return buf.Bytes(), nil
+	return r.MarshalJSON()
 }
 
 // UnmarshalJSON reads a JSON object of strings, keeping member order.
@@ -143,28 +126,13 @@ func (s *VersionStrings) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil
 	}
-	dec := json.NewDecoder(bytes.NewReader(b))
-	tok, err := dec.Token()
-	if err != nil {
-		return err
+	var r rsrc.Strings
+	if err := r.UnmarshalJSON(b); err != nil {
+		return fmt.Errorf("filerep: version strings: %w", err)
 	}
-	if d, ok := tok.(json.Delim); !ok || d != '{' {
-		return errors.New("filerep: version strings: want a JSON object")
-	}
-	out := VersionStrings{}
-	for dec.More() {
-		kt, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		var v string
-		if err := dec.Decode(&v); err != nil {
-			return err
-		}
-		out = append(out, StringPair{Key: kt.(string), Value: v})
-	}
-	if _, err := dec.Token(); err != nil {
-		return err
+	out := make(VersionStrings, len(r))
+	for i, p := range r {
+		out[i] = StringPair(p)
 	}
 	*s = out
 	return nil
