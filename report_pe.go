@@ -3,7 +3,6 @@ package filerep
 import (
 	"bytes"
 	"fmt"
-	"strings"
 
 	"github.com/filerep/filerep/pe/rsrc"
 )
@@ -94,30 +93,22 @@ type VersionStrings []StringPair
 
 // Get returns the value of the first pair whose key equals key, or failing
 // that the first whose key matches case-insensitively (as Windows'
-// VerQueryValue does).
-func (s VersionStrings) Get(key string) (string, bool) {
-	for _, p := range s {
-		if p.Key == key {
-			return p.Value, true
-		}
-	}
-	for _, p := range s {
-		if strings.EqualFold(p.Key, key) {
-			return p.Value, true
-		}
-	}
-	return "", false
-}
+// VerQueryValue does), the lookup rsrc.Strings.Get makes.
+func (s VersionStrings) Get(key string) (string, bool) { return s.toRsrc().Get(key) }
 
 // MarshalJSON writes s as a JSON object in file order, exactly as
 // rsrc.Strings does (the first of repeated keys; keys and values escaped
 // by json.Marshal: the contract's bytes).
-func (s VersionStrings) MarshalJSON() ([]byte, error) {
+func (s VersionStrings) MarshalJSON() ([]byte, error) { return s.toRsrc().MarshalJSON() }
+
+// toRsrc is s as the resource reader's type, whose lookup and JSON
+// VersionStrings shares.
+func (s VersionStrings) toRsrc() rsrc.Strings {
 	r := make(rsrc.Strings, len(s))
 	for i, p := range s {
 		r[i] = rsrc.StringPair(p)
 	}
-	return r.MarshalJSON()
+	return r
 }
 
 // UnmarshalJSON reads a JSON object of strings, keeping member order.
